@@ -1,0 +1,56 @@
+# AI Pilot Zones — the commands of the README. Each works from a fresh clone.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+PORT ?= 8000
+UV_VERSION := 0.13.9
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+# The first interpreter found that is Python 3.12 or newer.
+PYTHON_CANDIDATES := python3.12 python3.13 python3.14 python3 python \
+	$(wildcard $(HOME)/.pyenv/versions/3.1[2-9]*/bin/python)
+FIND_PYTHON := for p in $(PYTHON_CANDIDATES); do \
+	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null \
+	&& { command -v $$p; exit 0; }; done; exit 1
+
+.PHONY: help install run test lint check migrate demo clean-db
+
+help:
+	@echo "make run    - install, start the database, migrate, load the demo, serve on 127.0.0.1:$(PORT)"
+	@echo "make test   - the whole suite (browser tests included)"
+	@echo "make lint   - ruff and the migrations check"
+
+$(STAMP): pyproject.toml uv.lock
+	@python_bin=$$($(FIND_PYTHON)) || { echo "make: Python 3.12 or newer is required and none was found (tried: $(PYTHON_CANDIDATES))." >&2; exit 1; }; \
+	echo "Using $$python_bin"; \
+	test -x $(PY) || $$python_bin -m venv $(VENV); \
+	$(PY) -m pip --version >/dev/null 2>&1 || $(PY) -m ensurepip --upgrade >/dev/null; \
+	$(PY) -m pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)" && \
+	UV_PROJECT_ENVIRONMENT=$(VENV) $(VENV)/bin/uv sync --frozen --inexact --python $(PY) --quiet
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+migrate: install
+	$(PY) manage.py migrate --noinput
+
+demo: migrate
+	$(PY) manage.py load_demo
+	$(PY) manage.py demo_accounts
+
+run: demo
+	@echo "Serving http://127.0.0.1:$(PORT)/  (admin: http://127.0.0.1:$(PORT)/admin/)"
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+test: install
+	$(PY) manage.py makemigrations --check --dry-run
+	$(VENV)/bin/ruff check .
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(PY) manage.py makemigrations --check --dry-run
+
+check: install
+	$(PY) manage.py check

@@ -1,0 +1,267 @@
+"""The filter machinery every list shares: one FilterSet serves a page, its API list, its CSV and
+its feed, and computes facet counts for its own filters."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import django_filters
+from django import forms
+from django.contrib.postgres.search import SearchRank
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db.models import Count, Exists, F, OuterRef, Q
+from django.db.models.functions import Lower
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from core.search import MAX_QUERY_LENGTH, normalise_query, search_query
+
+
+def chinese_active() -> bool:
+    return (get_language() or "").lower().startswith("zh")
+
+
+class SearchFilter(django_filters.CharFilter):
+    """Full-text search over the model's ``search_vector`` (see ``core.search``).
+
+    ``also_contains`` names short text fields that also match by substring (a zone's name, a
+    document number), so that a partial name finds its record.
+    """
+
+    def __init__(self, *args, also_contains: tuple[str, ...] = (), **kwargs):
+        kwargs.setdefault("label", _("Search"))
+        kwargs.setdefault("max_length", MAX_QUERY_LENGTH)
+        super().__init__(*args, **kwargs)
+        self.also_contains = also_contains
+
+    def filter(self, qs, value):
+        value = normalise_query(value)
+        if not value:
+            return qs
+        query = search_query(value)
+        condition = Q(search_vector=query) if query is not None else Q(pk__in=[])
+        for name in self.also_contains:
+            condition |= Q(**{f"{name}__icontains": value})
+        return qs.filter(condition)
+
+
+class SlugsFilter(django_filters.ModelMultipleChoiceFilter):
+    """Any of several related records, by slug. The parameter may repeat.
+
+    Through a many-to-many field the filter is a semi-join (``EXISTS``), so a record that
+    matches twice is still listed once and no ``DISTINCT`` is needed.
+    """
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("to_field_name", "slug")
+        kwargs.setdefault("distinct", False)
+        super().__init__(*args, **kwargs)
+
+    def filter(self, qs, value):
+        if not value:
+            return qs
+        model_field = qs.model._meta.get_field(self.field_name.split("__")[0])
+        if model_field.many_to_many and "__" not in self.field_name:
+            through = model_field.remote_field.through
+            return qs.filter(
+                Exists(
+                    through.objects.filter(
+                        **{
+                            model_field.m2m_field_name(): OuterRef("pk"),
+                            f"{model_field.m2m_reverse_field_name()}__in": value,
+                        }
+                    )
+                )
+            )
+        return qs.filter(**{f"{self.field_name}__in": value})
+
+
+class MultipleIntegerField(forms.Field):
+    """A repeated integer parameter (``?batch=1&batch=2``), each value checked for range."""
+
+    widget = forms.SelectMultiple
+
+    def __init__(self, *, min_value=1, max_value=999, **kwargs):
+        super().__init__(**kwargs)
+        self.item_field = forms.IntegerField(
+            validators=[MinValueValidator(min_value), MaxValueValidator(max_value)]
+        )
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return []
+        if not isinstance(value, list | tuple):
+            value = [value]
+        return sorted({self.item_field.clean(item) for item in value if item not in ("", None)})
+
+
+class MultipleIntegerFilter(django_filters.Filter):
+    field_class = MultipleIntegerField
+
+    def filter(self, qs, value):
+        if not value:
+            return qs
+        return qs.filter(**{f"{self.field_name}__in": value})
+
+
+class MultipleChoicesFilter(django_filters.MultipleChoiceFilter):
+    """Any of several fixed choices (a document type, a validity). No join, so no distinct."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("distinct", False)
+        super().__init__(*args, **kwargs)
+
+    def filter(self, qs, value):
+        if not value:
+            return qs
+        return qs.filter(**{f"{self.field_name}__in": value})
+
+
+@dataclass(frozen=True)
+class Ordering:
+    """One accepted ``ordering`` value and how it sorts in each language."""
+
+    label: str
+    english: tuple = ()
+    chinese: tuple = ()
+    relevance: bool = False
+
+    def order_by(self) -> tuple:
+        if chinese_active() and self.chinese:
+            return self.chinese
+        return self.english
+
+
+class OrderingChoiceFilter(django_filters.ChoiceFilter):
+    """``ordering`` limited to a whitelist; names sort by pinyin when the page is in Chinese.
+
+    ``relevance`` sorts by search rank and is the default when there is a query.
+    """
+
+    def __init__(self, *args, orderings: dict[str, Ordering], default: str, tiebreak: str, **kw):
+        self.orderings = orderings
+        self.default = default
+        self.tiebreak = tiebreak
+        kw.setdefault("label", _("Sort by"))
+        kw["choices"] = [(key, ordering.label) for key, ordering in orderings.items()]
+        kw.setdefault("empty_label", None)
+        super().__init__(*args, **kw)
+
+    def filter(self, qs, value):
+        query_text = normalise_query(self.parent.form.cleaned_data.get("q") or "")
+        key = value or (
+            "relevance" if query_text and "relevance" in self.orderings else self.default
+        )
+        ordering = self.orderings[key]
+        if ordering.relevance:
+            query = search_query(query_text) if query_text else None
+            if query is None:
+                ordering = self.orderings[self.default]
+            else:
+                qs = qs.annotate(rank=SearchRank(F("search_vector"), query, cover_density=True))
+                return qs.order_by(F("rank").desc(nulls_last=True), self.tiebreak)
+        return qs.order_by(*ordering.order_by(), self.tiebreak)
+
+
+def name_ordering(label, field_en: str, field_pinyin: str, descending=False) -> Ordering:
+    english = Lower(field_en).desc() if descending else Lower(field_en).asc()
+    chinese = F(field_pinyin).desc() if descending else F(field_pinyin).asc()
+    return Ordering(label=label, english=(english,), chinese=(chinese,))
+
+
+@dataclass(frozen=True)
+class Facet:
+    """How to count one filter's options: the value path and where its labels come from."""
+
+    value: str
+    label_en: str | None = None
+    label_zh: str | None = None
+    sort_key: str | None = None
+    choices: dict | None = None
+    label_format: Callable[[object], str] | None = None
+    # A second label that tells apart options of the same name (a zone's program).
+    qualifier_en: str | None = None
+    qualifier_zh: str | None = None
+    # Only these related records count (e.g. published zones), as a Q on the relation path.
+    restrict: Callable[[], Q] | None = None
+
+
+@dataclass
+class FacetOption:
+    value: str
+    label: str
+    count: int
+    selected: bool
+    sort_key: str = ""
+
+
+class FacetedFilterSet(django_filters.FilterSet):
+    """A FilterSet that can also count, for each filter, the results each option would give.
+
+    Counts are "disjunctive": an option's count applies every other filter but not the filter's
+    own current choice, so that choosing a second option of the same filter adds to the results
+    as its count promised. One aggregate query per filter.
+    """
+
+    facets: dict[str, Facet] = {}
+
+    def filter_queryset(self, queryset, exclude=()):
+        for name, value in self.form.cleaned_data.items():
+            if name in exclude:
+                continue
+            queryset = self.filters[name].filter(queryset, value)
+        return queryset
+
+    def selected_values(self, name) -> set[str]:
+        value = self.form.cleaned_data.get(name) if self.is_bound and self.is_valid() else None
+        if not value:
+            return set()
+        items = (
+            value if isinstance(value, list | tuple | set) or hasattr(value, "model") else [value]
+        )
+        return {str(getattr(item, "slug", item)) for item in items}
+
+    def facet_counts(self) -> dict[str, list[FacetOption]]:
+        if self.is_bound and not self.is_valid():
+            return {}
+        chinese = chinese_active()
+        result = {}
+        for name, facet in self.facets.items():
+            queryset = self.filter_queryset(self.queryset, exclude={name, "ordering"})
+            label_fields = (
+                facet.label_en,
+                facet.label_zh,
+                facet.sort_key,
+                facet.qualifier_en,
+                facet.qualifier_zh,
+            )
+            fields = [facet.value, *(f for f in label_fields if f)]
+            condition = Q(**{f"{facet.value}__isnull": False})
+            if facet.restrict is not None:
+                condition &= facet.restrict()
+            rows = queryset.order_by().filter(condition).values(*fields).annotate(count=Count("pk"))
+            selected = self.selected_values(name)
+            options = []
+            for row in rows:
+                value = row[facet.value]
+                if facet.choices is not None:
+                    label = str(facet.choices.get(value, value))
+                elif facet.label_format is not None:
+                    label = facet.label_format(value)
+                else:
+                    label = (chinese and row.get(facet.label_zh)) or row.get(facet.label_en) or ""
+                    qualifier = (chinese and row.get(facet.qualifier_zh)) or row.get(
+                        facet.qualifier_en
+                    )
+                    if qualifier:
+                        label = f"{label} · {qualifier}"
+                pinyin = row.get(facet.sort_key) if chinese and facet.sort_key else None
+                sort_key = str(pinyin or label).lower()
+                options.append(
+                    FacetOption(str(value), label, row["count"], str(value) in selected, sort_key)
+                )
+            seen = {option.value for option in options}
+            for value in selected - seen:
+                options.append(FacetOption(value, value, 0, True, value))
+            options.sort(key=lambda option: (-option.count, option.sort_key))
+            result[name] = options
+        return result

@@ -1,0 +1,209 @@
+"""The publishing model every public record shares, and the sources records cite."""
+
+from django.contrib.postgres.search import SearchVectorField
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Now
+from django.utils.translation import gettext_lazy as _
+
+from core.dates import DatePrecision
+from core.search import search_vector_expression
+from core.text import pinyin_key
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    REVIEW = "review", _("In review")
+    PUBLISHED = "published", _("Published")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+def published_q(prefix: str = "") -> Q:
+    """The condition "visible to the public", for this model or through a relation path.
+
+    Evaluated by PostgreSQL with ``Now()``, so a scheduled record appears the moment its go-live
+    time passes without any job running.
+    """
+    return Q(**{f"{prefix}status": Status.PUBLISHED}) & (
+        Q(**{f"{prefix}go_live_at__isnull": True}) | Q(**{f"{prefix}go_live_at__lte": Now()})
+    )
+
+
+class PublishableQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(published_q())
+
+    def scheduled(self):
+        """Published by an editor but waiting for its go-live time."""
+        return self.filter(status=Status.PUBLISHED, go_live_at__gt=Now())
+
+
+class Publishable(models.Model):
+    status = models.CharField(
+        _("status"),
+        max_length=12,
+        choices=Status.choices,
+        default=Status.DRAFT,
+        db_index=True,
+        help_text=_("Only published records whose go-live time has passed are public."),
+    )
+    go_live_at = models.DateTimeField(
+        _("go live at"),
+        null=True,
+        blank=True,
+        help_text=_("Leave empty to go live as soon as the record is published."),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("last changed"), auto_now=True, db_index=True)
+    version = models.PositiveIntegerField(
+        _("version"),
+        default=1,
+        editable=False,
+        help_text=_("Raised on every save; a save based on an older version is refused."),
+    )
+
+    objects = PublishableQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            self.version += 1
+            update_fields = kwargs.get("update_fields")
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "version", "updated_at"}
+        super().save(*args, **kwargs)
+
+
+class SearchIndexed(models.Model):
+    """A record with a stored, GIN-indexed search vector derived from its texts on save.
+
+    Subclasses list their texts in ``search_texts()``; English texts are stemmed, Chinese texts
+    are indexed as overlapping character pairs (see ``core.search``).
+    """
+
+    search_vector = SearchVectorField(null=True, editable=False)
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        self.search_vector = search_vector_expression(self.search_texts())
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, "search_vector"}
+        super().save(*args, **kwargs)
+        # The expression has been written; leave the field deferred rather than holding it.
+        self.__dict__.pop("search_vector", None)
+
+    def search_texts(self) -> list[tuple[str, str, str]]:
+        """(text, language, weight) triples; language is "en" or "zh-hans"."""
+        raise NotImplementedError
+
+    def refresh_search_vector(self) -> None:
+        type(self)._base_manager.filter(pk=self.pk).update(
+            search_vector=search_vector_expression(self.search_texts())
+        )
+
+
+class PinyinSorted(models.Model):
+    """Keeps a pinyin key of the Chinese name so that Chinese lists sort as readers expect."""
+
+    pinyin_source_field = "name_zh_hans"
+
+    name_pinyin = models.CharField(max_length=400, blank=True, editable=False, db_index=True)
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        source = getattr(self, self.pinyin_source_field, "") or getattr(self, "name_en", "") or ""
+        self.name_pinyin = pinyin_key(source)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, "name_pinyin"}
+        super().save(*args, **kwargs)
+
+
+def partial_date_fields(verbose_name, help_text):
+    """A date field and its precision, for dates that sources give to the day, month or year.
+
+    Unpack it in a model body: ``approved_on, approved_on_precision = partial_date_fields(…)``.
+    """
+    date_field = models.DateField(verbose_name, null=True, blank=True, help_text=help_text)
+    precision_field = models.CharField(
+        _("precision"),
+        max_length=5,
+        choices=DatePrecision.choices,
+        default=DatePrecision.DAY,
+        help_text=_(
+            "How exactly the source gives the date. For a month, enter its 1st; "
+            "for a year, 1 January."
+        ),
+    )
+    return date_field, precision_field
+
+
+def partial_date_constraint(name: str, model_label: str) -> models.CheckConstraint:
+    """A month-precision date is stored as the 1st; a year-precision one as 1 January."""
+    precision = f"{name}_precision"
+    return models.CheckConstraint(
+        condition=Q(**{f"{name}__isnull": True})
+        | Q(**{precision: DatePrecision.DAY})
+        | Q(**{precision: DatePrecision.MONTH, f"{name}__day": 1})
+        | Q(**{precision: DatePrecision.YEAR, f"{name}__day": 1, f"{name}__month": 1}),
+        name=f"{model_label}_{name}_matches_precision",
+        violation_error_message=_(
+            "A date given to the month must be the 1st; one given to the year must be 1 January."
+        ),
+    )
+
+
+class Source(models.Model):
+    """A publication that a record's facts come from."""
+
+    slug = models.SlugField(
+        _("key"),
+        max_length=100,
+        unique=True,
+        help_text=_("A short stable key, e.g. ecns-2019-05-22."),
+    )
+    title = models.CharField(
+        _("title"), max_length=300, help_text=_("What a reader sees, e.g. the outlet and the date.")
+    )
+    url = models.URLField(
+        _("address"), max_length=500, blank=True, help_text=_("Leave empty for a printed source.")
+    )
+    publisher = models.CharField(_("publisher"), max_length=200, blank=True)
+    published_on = models.DateField(_("published on"), null=True, blank=True)
+    note = models.TextField(_("note"), blank=True, help_text=_("What the source supports."))
+
+    class Meta:
+        ordering = ["title"]
+        verbose_name = _("source")
+        verbose_name_plural = _("sources")
+
+    def __str__(self):
+        return self.title
+
+
+class SeedRecord(models.Model):
+    """What a data loader wrote to one record, so a later run can tell an editor's change.
+
+    ``fingerprint`` hashes the values the loader set. If the record no longer matches it, an
+    editor has changed the record since, and the loader leaves it alone.
+    """
+
+    model = models.CharField(max_length=100)
+    key = models.CharField(max_length=300)
+    fingerprint = models.CharField(max_length=64)
+    loaded_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["model", "key"], name="seed_record_unique_key"),
+        ]
+
+    def __str__(self):
+        return f"{self.model} {self.key}"

@@ -1,0 +1,76 @@
+"""Full-text search in English and Chinese on one stored PostgreSQL tsvector.
+
+English text goes through the ``english`` configuration (stemming, stop words). Chinese has no
+spaces between words, so Chinese text is indexed as its overlapping character pairs (bigrams)
+with the ``simple`` configuration: 滨海新区 becomes 滨海 海新 新区 区. A Chinese query is turned
+into the same pairs and matched as a phrase (``<->``), which finds any run of two or more
+characters exactly where it occurs, with the GIN index; a single character matches as a prefix.
+"""
+
+import re
+
+from django.contrib.postgres.search import SearchQuery, SearchVector
+from django.db.models import Value
+
+# CJK ideographs (unified, extension A, compatibility). Punctuation and kana are not included.
+CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+MAX_QUERY_LENGTH = 200
+
+
+def cjk_terms(text: str) -> str:
+    """The overlapping character pairs of every Chinese run, and each run's last character."""
+    terms: list[str] = []
+    for run in CJK_RUN.findall(text or ""):
+        terms.extend(run[i : i + 2] for i in range(len(run) - 1))
+        terms.append(run[-1])
+    return " ".join(terms)
+
+
+def search_vector_expression(texts: list[tuple[str, str, str]]):
+    """A tsvector expression from (text, language, weight) triples, for saving or updating."""
+    vector = None
+    for text, language, weight in texts:
+        if not text:
+            continue
+        if language == "en":
+            part = SearchVector(Value(text), config="english", weight=weight)
+        else:
+            part = SearchVector(Value(cjk_terms(text)), config="simple", weight=weight)
+        vector = part if vector is None else vector + part
+    return vector if vector is not None else SearchVector(Value(""), config="simple")
+
+
+def normalise_query(q: str) -> str:
+    """Collapse whitespace and drop control characters; the query stays plain text."""
+    q = "".join(ch if ch.isprintable() else " " for ch in q or "")
+    return " ".join(q.split())[:MAX_QUERY_LENGTH]
+
+
+def search_query(q: str) -> SearchQuery | None:
+    """A tsquery for what a reader typed, or None when nothing searchable is left.
+
+    The English part uses ``websearch_to_tsquery`` (quotes, ``or``, ``-word``), which never
+    raises on odd input. Chinese runs become phrase queries over character pairs; they only ever
+    contain ideographs, so nothing a reader types reaches ``to_tsquery`` unescaped.
+    """
+    q = normalise_query(q)
+    if not q:
+        return None
+    query: SearchQuery | None = None
+    for run in CJK_RUN.findall(q):
+        if len(run) == 1:
+            part = SearchQuery(f"{run}:*", search_type="raw", config="simple")
+        else:
+            pairs = " ".join(run[i : i + 2] for i in range(len(run) - 1))
+            part = SearchQuery(pairs, search_type="phrase", config="simple")
+        query = part if query is None else query & part
+    latin = CJK_RUN.sub(" ", q).strip()
+    if re.search(r"\w", latin):
+        part = SearchQuery(latin, search_type="websearch", config="english")
+        query = part if query is None else query & part
+    return query
+
+
+def cjk_fragments(q: str) -> list[str]:
+    """The Chinese runs of a query, for highlighting matches in Chinese text."""
+    return CJK_RUN.findall(normalise_query(q))

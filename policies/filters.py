@@ -1,0 +1,110 @@
+"""The policies list's filters: one FilterSet for the page, the API, the CSV and the feed."""
+
+import django_filters
+from django import forms
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from core.filters import (
+    Facet,
+    FacetedFilterSet,
+    MultipleChoicesFilter,
+    Ordering,
+    OrderingChoiceFilter,
+    SearchFilter,
+    SlugsFilter,
+    name_ordering,
+)
+from policies.models import DocumentType, PolicyDocument, Validity
+from zones.models import Authority, FocusArea, Program, Zone
+
+POLICY_ORDERINGS = {
+    "-issued_on": Ordering(_("Newest first"), english=(F("issued_on").desc(nulls_last=True),)),
+    "issued_on": Ordering(_("Oldest first"), english=(F("issued_on").asc(nulls_last=True),)),
+    "title": name_ordering(_("Title (A–Z)"), "title_en", "name_pinyin"),
+    "-title": name_ordering(_("Title (Z–A)"), "title_en", "name_pinyin", descending=True),
+    "relevance": Ordering(_("Best match"), relevance=True),
+}
+
+
+class IsoDateField(forms.DateField):
+    """Dates as ISO 8601 only (2021-02-19), the years PostgreSQL and Python both accept."""
+
+    input_formats = ["%Y-%m-%d"]
+
+
+class IsoDateFilter(django_filters.DateFilter):
+    field_class = IsoDateField
+
+
+class PolicyFilter(FacetedFilterSet):
+    q = SearchFilter(also_contains=("doc_number",))
+    authority = SlugsFilter(
+        field_name="authorities", queryset=Authority.objects.all(), label=_("Issuing authority")
+    )
+    doc_type = MultipleChoicesFilter(choices=DocumentType.choices, label=_("Type"))
+    zone = SlugsFilter(field_name="zones", queryset=Zone.objects.published(), label=_("Zone"))
+    focus_area = SlugsFilter(
+        field_name="focus_areas", queryset=FocusArea.objects.all(), label=_("Focus area")
+    )
+    program = SlugsFilter(
+        field_name="programs", queryset=Program.objects.published(), label=_("Program")
+    )
+    issued_after = IsoDateFilter(
+        field_name="issued_on", lookup_expr="gte", label=_("Published on or after")
+    )
+    issued_before = IsoDateFilter(
+        field_name="issued_on", lookup_expr="lte", label=_("Published on or before")
+    )
+    validity = MultipleChoicesFilter(choices=Validity.choices, label=_("Validity"))
+    ordering = OrderingChoiceFilter(
+        orderings=POLICY_ORDERINGS, default="-issued_on", tiebreak="slug"
+    )
+
+    facets = {
+        "authority": Facet(
+            "authorities__slug",
+            "authorities__name_en",
+            "authorities__name_zh_hans",
+            "authorities__name_pinyin",
+        ),
+        "doc_type": Facet("doc_type", choices=dict(DocumentType.choices)),
+        "zone": Facet(
+            "zones__slug",
+            "zones__name_en",
+            "zones__name_zh_hans",
+            "zones__name_pinyin",
+            qualifier_en="zones__program__short_name_en",
+            qualifier_zh="zones__program__short_name_zh_hans",
+            restrict=lambda: Q(zones__in=Zone.objects.published().values("pk")),
+        ),
+        "focus_area": Facet(
+            "focus_areas__slug",
+            "focus_areas__name_en",
+            "focus_areas__name_zh_hans",
+            "focus_areas__name_pinyin",
+        ),
+        "program": Facet(
+            "programs__slug",
+            "programs__name_en",
+            "programs__name_zh_hans",
+            "programs__name_pinyin",
+            restrict=lambda: Q(programs__in=Program.objects.published().values("pk")),
+        ),
+        "validity": Facet("validity", choices=dict(Validity.choices)),
+    }
+
+    class Meta:
+        model = PolicyDocument
+        fields = [
+            "q",
+            "authority",
+            "doc_type",
+            "zone",
+            "focus_area",
+            "program",
+            "issued_after",
+            "issued_before",
+            "validity",
+            "ordering",
+        ]
