@@ -37,6 +37,17 @@ class PublishableQuerySet(models.QuerySet):
         """Published by an editor but waiting for its go-live time."""
         return self.filter(status=Status.PUBLISHED, go_live_at__gt=Now())
 
+    def visible_to(self, user):
+        """Everything for a user who may view the model in the admin; the public view otherwise."""
+        opts = self.model._meta
+        if (
+            user is not None
+            and user.is_active
+            and user.has_perm(f"{opts.app_label}.view_{opts.model_name}")
+        ):
+            return self.all()
+        return self.published()
+
 
 class Publishable(models.Model):
     status = models.CharField(
