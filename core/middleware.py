@@ -104,7 +104,5 @@ class DatabaseUnavailableMiddleware:
     def process_exception(self, request, exception):
         if not isinstance(exception, (OperationalError, InterfaceError)):
             return None
-        error_log.error(
-            "database unavailable: %s", type(exception).__name__, exc_info=exception
-        )
+        error_log.error("database unavailable: %s", type(exception).__name__, exc_info=exception)
         return errors.service_unavailable(request)
