@@ -51,7 +51,10 @@ class RequestIdFilter(logging.Filter):
 
     def filter(self, record):
         if getattr(record, "request_id", None) is None:
-            record.request_id = request_id_var.get()
+            # Django logs a response's status after the middleware has finished, but hands
+            # the request along.
+            request = getattr(record, "request", None)
+            record.request_id = request_id_var.get() or getattr(request, "request_id", None)
         return True
 
 

@@ -105,4 +105,7 @@ class DatabaseUnavailableMiddleware:
         if not isinstance(exception, (OperationalError, InterfaceError)):
             return None
         error_log.error("database unavailable: %s", type(exception).__name__, exc_info=exception)
-        return errors.service_unavailable(request)
+        response = errors.service_unavailable(request)
+        # Logged above with its traceback; Django's own "Service Unavailable" line would repeat it.
+        response._has_been_logged = True
+        return response
