@@ -21,16 +21,22 @@ def fail(message: str) -> None:
     sys.exit(2)
 
 
+def database_url(database: dict) -> str:
+    """A DATABASE_URL for Django settings without a password (the embedded cluster's)."""
+    host = quote(database["HOST"], safe="")
+    return (
+        f"postgres://{quote(database['USER'], safe='')}@{host}/{quote(database['NAME'], safe='')}"
+    )
+
+
 def embedded_database_url() -> str:
     from config import embedded_db
 
-    database = embedded_db.ensure_running(BASE_DIR)
-    host = quote(database["HOST"], safe="")
-    return f"postgres://{database['USER']}@{host}/{database['NAME']}"
+    return database_url(embedded_db.ensure_running(BASE_DIR))
 
 
-def production_environment() -> dict[str, str]:
-    env = dict(os.environ, DJANGO_DEBUG="0", DJANGO_SETTINGS_MODULE="config.settings")
+def production_environment(environ=os.environ) -> dict[str, str]:
+    env = dict(environ, DJANGO_DEBUG="0", DJANGO_SETTINGS_MODULE="config.settings")
     if not env.get("DJANGO_SECRET_KEY", "").strip():
         fail(
             "DJANGO_SECRET_KEY is not set. Generate one and keep it secret, e.g.\n"
@@ -57,7 +63,12 @@ def production_environment() -> dict[str, str]:
 def main() -> None:
     env = production_environment()
     manage = [sys.executable, str(BASE_DIR / "manage.py")]
-    for step in (["migrate", "--noinput"], ["collectstatic", "--noinput", "-v", "0"]):
+    steps = [["collectstatic", "--noinput", "-v", "0"]]
+    # With several app instances, migrate once as a release step and start them with
+    # SERVE_MIGRATE=0, rather than letting each race to apply the same migrations.
+    if env.get("SERVE_MIGRATE", "1") != "0":
+        steps.insert(0, ["migrate", "--noinput"])
+    for step in steps:
         result = subprocess.run([*manage, *step], cwd=BASE_DIR, env=env, check=False)
         if result.returncode != 0:
             fail(f"`manage.py {' '.join(step)}` failed; not starting the server.")

@@ -298,6 +298,10 @@ if not DEBUG:
     SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
     if env_bool("DJANGO_BEHIND_PROXY", default=False):
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+        # Operations: lock-outs count per client, not per proxy. The proxy overwrites
+        # X-Real-IP with the address it saw (nginx: proxy_set_header X-Real-IP $remote_addr),
+        # so a client cannot choose it; gunicorn listens where only the proxy can reach it.
+        AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_REAL_IP", "REMOTE_ADDR")
 
 # ---------------------------------------------------------------------------------------------
 # API

@@ -12,6 +12,7 @@ import subprocess
 import sys
 
 import pytest
+from axes.models import AccessAttempt
 from django.conf import settings
 from django.contrib.auth import get_user_model
 
@@ -46,6 +47,7 @@ SECURITY_SETTINGS = [
     "LANGUAGE_COOKIE_SECURE",
     "LANGUAGE_COOKIE_HTTPONLY",
     "LANGUAGE_COOKIE_SAMESITE",
+    "AXES_IPWARE_META_PRECEDENCE_ORDER",
 ]
 
 # (path, expected status). {zone} and {policy} are filled with published records' slugs.
@@ -216,3 +218,17 @@ def test_session_csrf_and_language_cookies_are_secure_and_out_of_reach_of_script
     assert cookie_flags(login_page.cookies["csrftoken"]) == SAFE_COOKIE
     assert cookie_flags(signed_in.cookies["sessionid"]) == SAFE_COOKIE
     assert cookie_flags(language.cookies["django_language"]) == SAFE_COOKIE
+
+
+@pytest.mark.django_db
+def test_behind_the_proxy_a_failed_login_is_counted_against_the_clients_address(client, production):
+    client.post(
+        "/admin/login/",
+        {"username": "editor", "password": "wrong"},
+        headers={"X-Forwarded-Proto": "https", "X-Real-IP": "198.51.100.7"},
+        REMOTE_ADDR="127.0.0.1",
+    )
+
+    [attempt] = AccessAttempt.objects.all()
+    assert attempt.ip_address == "198.51.100.7"
+    assert attempt.username == "editor"
