@@ -18,12 +18,19 @@ def closed_port():
 
 
 @pytest.fixture
-def database_unreachable(transactional_db, closed_port):
-    """Point the default connection at a closed port, as if PostgreSQL had gone away.
+def database_access(django_db_setup, django_db_blocker):
+    """The test database, outside any test transaction, for tests that only read.
 
-    Transactional, so that no test transaction is held open on the real connection.
+    The connection can then be closed and reopened freely, and there is nothing to flush.
     """
-    connection = connections["default"]
+    with django_db_blocker.unblock():
+        yield connections["default"]
+
+
+@pytest.fixture
+def database_unreachable(database_access, closed_port):
+    """Point the default connection at a closed port, as if PostgreSQL had gone away."""
+    connection = database_access
     connection.close()
     saved = {key: connection.settings_dict[key] for key in ("HOST", "PORT")}
     connection.settings_dict.update(HOST="127.0.0.1", PORT=str(closed_port))

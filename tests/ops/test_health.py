@@ -1,7 +1,6 @@
 """/readyz tells a load balancer the truth when the database or the cache is down."""
 
 import pytest
-from django.db import connections
 
 
 def test_readyz_answers_503_naming_the_database_when_it_is_unreachable(
@@ -49,9 +48,9 @@ def test_a_page_answers_503_with_retry_after_while_the_database_is_down(
 
 
 def test_pages_recover_by_themselves_once_the_database_is_back(
-    client, transactional_db, closed_port
+    client, database_access, closed_port
 ):
-    connection = connections["default"]
+    connection = database_access
     real = {key: connection.settings_dict[key] for key in ("HOST", "PORT")}
     connection.close()
     connection.settings_dict.update(HOST="127.0.0.1", PORT=str(closed_port))
