@@ -352,7 +352,7 @@ def print_report(report: dict) -> None:
         ("requests in all", report["requests"]),
         ("errors before the outage", report["errors_before_outage"]),
         ("median read before the outage (ms)", report["median_ms_before_outage"]),
-        ("database down (s)", report["database_down_seconds"]),
+        ("database down, from stop to started (s)", report["database_down_seconds"]),
         ("errors during the outage", report["errors_during_outage"]),
         ("  answered as", json.dumps(report["errors_during_outage_by_answer"])),
         ("seconds to recover after the database is back", report["seconds_to_recover"]),
