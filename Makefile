@@ -54,3 +54,20 @@ lint: install
 
 check: install
 	$(PY) manage.py check
+
+# --- Operations: backups, production serving, the database-fault drill (notes/README-ops.md) ---
+.PHONY: backup restore serve faults
+
+backup: install
+	$(PY) manage.py backup_db
+
+# make restore [FILE=backups/x.dump] [YES=1] - the newest backup unless FILE is given.
+restore: install
+	$(PY) manage.py restore_db $(FILE) $(if $(filter 1 yes true,$(YES)),--yes)
+
+# Needs DJANGO_SECRET_KEY; DATABASE_URL defaults to the embedded PostgreSQL for a local try-out.
+serve: install
+	PORT=$(PORT) $(PY) -m config.serve
+
+faults: install
+	$(PY) bench/faults.py $(FAULTS_ARGS)

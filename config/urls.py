@@ -18,3 +18,6 @@ urlpatterns += i18n_patterns(
     path("", include("policies.urls")),
     prefix_default_language=False,
 )
+
+# Operations: a body too large for Django to parse answers 413, not 400 (core/errors.py).
+handler400 = "core.errors.bad_request"
