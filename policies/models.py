@@ -449,3 +449,27 @@ class Attachment(models.Model):
 
     def __str__(self):
         return self.title or self.file.name
+
+    def save(self, *args, **kwargs):
+        if self.file and not getattr(self.file, "_committed", True) and not self.sha256:
+            # Saved without a form (a script, a test): derive what clean() would have.
+            from policies.attachments import detect_type, file_digest
+
+            self.size, self.sha256, head = file_digest(self.file.file)
+            self.content_type = self.content_type or detect_type(head) or ""
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        super().clean()
+        if self.file and not getattr(self.file, "_committed", True):
+            # A new upload: its type is read from its bytes and it gets the matching extension.
+            from policies.attachments import check_upload, stored_name
+
+            try:
+                checked = check_upload(self.file.file)
+            except ValidationError as refused:
+                raise ValidationError({"file": refused.error_list}) from refused
+            self.content_type = checked.content_type
+            self.size = checked.size
+            self.sha256 = checked.sha256
+            self.file.name = stored_name(self.file.name, checked.extension)
