@@ -2,11 +2,6 @@ from django.contrib import admin
 from django.db.models import Prefetch
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
-from modeltranslation.admin import (
-    TranslationAdmin,
-    TranslationStackedInline,
-    TranslationTabularInline,
-)
 
 from core.admin.forms import PartialDateField, PublishableForm, partial_date_help
 from core.admin.history import HistoryChild
@@ -17,6 +12,9 @@ from core.admin.options import (
     PublicationFilter,
     PublishableAdminMixin,
     RelatedSelectListFilter,
+    TranslatedAdmin,
+    TranslatedStackedInline,
+    TranslatedTabularInline,
     year_filter,
 )
 from policies.models import Attachment, Directive, DocumentRelation, PolicyDocument, Principle
@@ -24,13 +22,13 @@ from policies.resources import DirectiveResource, PolicyDocumentResource
 from zones.models import Authority
 
 
-class PrincipleInline(TranslationTabularInline):
+class PrincipleInline(TranslatedTabularInline):
     model = Principle
     extra = 0
     fields = ["position", "text_en", "text_zh_hans"]
 
 
-class DirectiveInline(TranslationStackedInline):
+class DirectiveInline(TranslatedStackedInline):
     model = Directive
     extra = 0
     autocomplete_fields = ["zone", "focus_areas"]
@@ -44,6 +42,7 @@ class DirectiveInline(TranslationStackedInline):
 
 class RelationInline(admin.TabularInline):
     model = DocumentRelation
+    view_on_site = False
     fk_name = "from_document"
     extra = 0
     autocomplete_fields = ["to_document"]
@@ -51,7 +50,7 @@ class RelationInline(admin.TabularInline):
     verbose_name_plural = _("relations to other documents")
 
 
-class AttachmentInline(TranslationTabularInline):
+class AttachmentInline(TranslatedTabularInline):
     model = Attachment
     extra = 0
     fields = ["kind", "language", "title_en", "title_zh_hans", "file", "file_facts"]
@@ -84,16 +83,16 @@ class PolicyDocumentForm(PublishableForm):
     partial_dates = {"written": "written_on", "issued": "issued_on"}
 
     written = PartialDateField(
-        label=_("date written"), help_text=partial_date_help(_("成文日期: the date it bears."))
+        label=_("Date written"), help_text=partial_date_help(_("成文日期: the date it bears."))
     )
     issued = PartialDateField(
-        label=_("date published"),
+        label=_("Date published"),
         help_text=partial_date_help(_("发布日期: when it was made public.")),
     )
 
 
 @admin.register(PolicyDocument)
-class PolicyDocumentAdmin(NewsroomImportExportMixin, PublishableAdminMixin, TranslationAdmin):
+class PolicyDocumentAdmin(NewsroomImportExportMixin, PublishableAdminMixin, TranslatedAdmin):
     form = PolicyDocumentForm
     resource_classes = [PolicyDocumentResource]
     list_display = [
@@ -191,7 +190,7 @@ class PolicyDocumentAdmin(NewsroomImportExportMixin, PublishableAdminMixin, Tran
 
 @admin.register(Directive)
 class DirectiveAdmin(
-    NewsroomImportExportMixin, DocumentPartAdminMixin, HistoryAdminMixin, TranslationAdmin
+    NewsroomImportExportMixin, DocumentPartAdminMixin, HistoryAdminMixin, TranslatedAdmin
 ):
     resource_classes = [DirectiveResource]
     list_display = ["document_title", "zone", "position", "document_status"]
@@ -237,7 +236,7 @@ class DirectiveAdmin(
 
 
 @admin.register(Principle)
-class PrincipleAdmin(DocumentPartAdminMixin, HistoryAdminMixin, TranslationAdmin):
+class PrincipleAdmin(DocumentPartAdminMixin, HistoryAdminMixin, TranslatedAdmin):
     list_display = ["document_title", "position", "text_en"]
     list_select_related = ["document"]
     search_fields = ["text_en", "text_zh_hans", "document__title_en", "document__title_zh_hans"]
@@ -277,7 +276,7 @@ class DocumentRelationAdmin(DocumentRelationPartMixin, HistoryAdminMixin, admin.
 
 
 @admin.register(Attachment)
-class AttachmentAdmin(DocumentPartAdminMixin, HistoryAdminMixin, TranslationAdmin):
+class AttachmentAdmin(DocumentPartAdminMixin, HistoryAdminMixin, TranslatedAdmin):
     list_display = ["__str__", "document_title", "kind", "language", "content_type", "size"]
     list_select_related = ["document"]
     list_filter = ["kind", "language", "content_type"]

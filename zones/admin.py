@@ -1,6 +1,5 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
-from modeltranslation.admin import TranslationAdmin
 
 from core.admin.forms import PartialDateField, PublishableForm, partial_date_help
 from core.admin.imports import NewsroomImportExportMixin
@@ -9,6 +8,7 @@ from core.admin.options import (
     PublicationFilter,
     PublishableAdminMixin,
     RelatedSelectListFilter,
+    TranslatedAdmin,
     year_filter,
 )
 from zones.models import Authority, Batch, FocusArea, Program, Province, Region, Zone
@@ -16,7 +16,7 @@ from zones.resources import ZoneResource
 
 
 @admin.register(Region)
-class RegionAdmin(TranslationAdmin):
+class RegionAdmin(TranslatedAdmin):
     list_display = ["name_en", "name_zh_hans", "slug"]
     search_fields = ["name_en", "name_zh_hans", "slug"]
     prepopulated_fields = {"slug": ["name_en"]}
@@ -24,7 +24,7 @@ class RegionAdmin(TranslationAdmin):
 
 
 @admin.register(Province)
-class ProvinceAdmin(TranslationAdmin):
+class ProvinceAdmin(TranslatedAdmin):
     list_display = ["name_en", "name_zh_hans", "region", "slug"]
     list_filter = ["region"]
     list_select_related = ["region"]
@@ -35,7 +35,7 @@ class ProvinceAdmin(TranslationAdmin):
 
 
 @admin.register(Authority)
-class AuthorityAdmin(HistoryAdminMixin, TranslationAdmin):
+class AuthorityAdmin(HistoryAdminMixin, TranslatedAdmin):
     list_display = ["name_en", "name_zh_hans", "abbreviation", "level", "province"]
     list_filter = ["level", "province"]
     list_select_related = ["province"]
@@ -58,7 +58,7 @@ class AuthorityAdmin(HistoryAdminMixin, TranslationAdmin):
 
 
 @admin.register(FocusArea)
-class FocusAreaAdmin(HistoryAdminMixin, TranslationAdmin):
+class FocusAreaAdmin(HistoryAdminMixin, TranslatedAdmin):
     list_display = ["name_en", "name_zh_hans", "slug"]
     search_fields = ["name_en", "name_zh_hans", "slug", "description_en", "description_zh_hans"]
     prepopulated_fields = {"slug": ["name_en"]}
@@ -77,7 +77,7 @@ class FocusAreaAdmin(HistoryAdminMixin, TranslationAdmin):
 
 
 @admin.register(Program)
-class ProgramAdmin(PublishableAdminMixin, TranslationAdmin):
+class ProgramAdmin(PublishableAdminMixin, TranslatedAdmin):
     list_display = ["name_en", "name_zh_hans", "authority", "status_badge", "updated_at"]
     list_filter = [PublicationFilter, "authority"]
     list_select_related = ["authority"]
@@ -107,12 +107,12 @@ class BatchForm(PublishableForm):
     partial_dates = {"announced": "announced_on"}
 
     announced = PartialDateField(
-        label=_("announced on"), help_text=partial_date_help(_("When the batch was announced."))
+        label=_("Announced on"), help_text=partial_date_help(_("When the batch was announced."))
     )
 
 
 @admin.register(Batch)
-class BatchAdmin(PublishableAdminMixin, TranslationAdmin):
+class BatchAdmin(PublishableAdminMixin, TranslatedAdmin):
     form = BatchForm
     list_display = ["__str__", "program", "number", "announced_display", "status_badge"]
     list_filter = [PublicationFilter, "program", year_filter("announced_on", _("year announced"))]
@@ -150,12 +150,12 @@ class ZoneForm(PublishableForm):
     partial_dates = {"approved": "approved_on"}
 
     approved = PartialDateField(
-        label=_("approved on"), help_text=partial_date_help(_("When the zone was designated."))
+        label=_("Approved on"), help_text=partial_date_help(_("When the zone was designated."))
     )
 
 
 @admin.register(Zone)
-class ZoneAdmin(NewsroomImportExportMixin, PublishableAdminMixin, TranslationAdmin):
+class ZoneAdmin(NewsroomImportExportMixin, PublishableAdminMixin, TranslatedAdmin):
     form = ZoneForm
     resource_classes = [ZoneResource]
     list_display = [

@@ -57,12 +57,16 @@ class PartialDateField(forms.CharField):
     "2021" (or 2021年2月). Cleans to a ``PartialDate``."""
 
     def __init__(self, **kwargs):
-        kwargs.setdefault("max_length", 20)
         kwargs.setdefault("required", False)
         kwargs.setdefault(
             "widget",
             forms.TextInput(
-                attrs={"placeholder": "2021-02-19 · 2021-02 · 2021", "size": 14, "class": "vDate"}
+                attrs={
+                    "placeholder": "2021-02-19 · 2021-02 · 2021",
+                    "size": 14,
+                    "maxlength": 20,
+                    "class": "vDate",
+                }
             ),
         )
         super().__init__(**kwargs)
@@ -76,7 +80,7 @@ class PartialDateField(forms.CharField):
         text = super().to_python(value)
         if text in self.empty_values:
             return PartialDate(None)
-        return parse_partial_date(text)
+        return parse_partial_date(text[:40])
 
 
 def partial_date_help(what) -> str:

@@ -196,7 +196,8 @@ class Snapshots:
                 f.name for f in related._meta.concrete_fields if isinstance(f, models.ForeignKey)
             ]
             # __str__ of some records names their parent (a batch names its program).
-            queryset = queryset.select_related(*foreign_keys)
+            if foreign_keys:
+                queryset = queryset.select_related(*foreign_keys)
             found = {obj.pk: str(obj) for obj in queryset}
             for pk in ids:
                 names[related, pk] = found.get(pk, _("(deleted: #%(pk)s)") % {"pk": pk})

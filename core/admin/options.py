@@ -17,8 +17,14 @@ from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.text import capfirst, format_lazy
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import (
+    TranslationAdmin,
+    TranslationStackedInline,
+    TranslationTabularInline,
+)
 
 from core.admin.forms import (
     ConfirmForm,
@@ -39,6 +45,38 @@ from core.services import (
     record_submit,
     record_withdraw,
 )
+
+# ---------------------------------------------------------------------------------------------
+# English and Chinese
+# ---------------------------------------------------------------------------------------------
+
+# Each language named in itself, as a bilingual editor scans for it.
+LANGUAGE_LABELS = {"en": "English", "zh-hans": "中文"}
+
+
+class BilingualLabelsMixin:
+    """Labels language fields "Title · English" and "Title · 中文" rather than "Title [en]"."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        translated = getattr(db_field, "translated_field", None)
+        if formfield is not None and translated is not None:
+            language = LANGUAGE_LABELS.get(db_field.language, db_field.language)
+            formfield.label = format_lazy("{} · {}", capfirst(translated.verbose_name), language)
+        return formfield
+
+
+class TranslatedAdmin(BilingualLabelsMixin, TranslationAdmin):
+    pass
+
+
+class TranslatedTabularInline(BilingualLabelsMixin, TranslationTabularInline):
+    view_on_site = False
+
+
+class TranslatedStackedInline(BilingualLabelsMixin, TranslationStackedInline):
+    view_on_site = False
+
 
 # ---------------------------------------------------------------------------------------------
 # Status at a glance
@@ -117,7 +155,9 @@ class RelatedSelectListFilter(admin.RelatedFieldListFilter):
         foreign_keys = [
             f.name for f in related._meta.concrete_fields if f.get_internal_type() == "ForeignKey"
         ]
-        choices = related._default_manager.select_related(*foreign_keys)
+        choices = related._default_manager.all()
+        if foreign_keys:
+            choices = choices.select_related(*foreign_keys)
         return [(obj.pk, str(obj)) for obj in choices]
 
 
@@ -411,6 +451,8 @@ class PublishableAdminMixin(HistoryAdminMixin):
         return [*super().get_readonly_fields(request, obj), "publication_state", "version_number"]
 
     def view_on_site(self, obj):
+        if not hasattr(obj, "get_absolute_url"):
+            return None
         if obj.status == Status.PUBLISHED and (
             obj.go_live_at is None or obj.go_live_at <= timezone.now()
         ):
