@@ -426,15 +426,34 @@ class Attachment(models.Model):
         related_name="attachments",
         on_delete=models.CASCADE,
     )
-    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.ORIGINAL)
+    kind = models.CharField(
+        _("kind"),
+        max_length=12,
+        choices=Kind.choices,
+        default=Kind.ORIGINAL,
+        help_text=_("The issuer's original file, a translation of it, or an annex."),
+    )
     language = models.CharField(
         _("language"),
         max_length=8,
         choices=[("zh-hans", "中文"), ("en", "English")],
         default="zh-hans",
+        help_text=_("The language the file is written in."),
     )
-    title = models.CharField(_("title"), max_length=300, blank=True)
-    file = models.FileField(_("file"), upload_to="attachments/%Y/%m/")
+    title = models.CharField(
+        _("title"),
+        max_length=300,
+        blank=True,
+        help_text=_("What a reader sees on the download link; the file name if left empty."),
+    )
+    file = models.FileField(
+        _("file"),
+        upload_to="attachments/%Y/%m/",
+        help_text=_(
+            "PDF, Word, Excel, OpenDocument, PNG or JPEG. The type is read from the file itself; "
+            "web pages and SVG images are refused."
+        ),
+    )
     content_type = models.CharField(_("content type"), max_length=100, editable=False)
     size = models.PositiveBigIntegerField(_("size in bytes"), editable=False, default=0)
     sha256 = models.CharField(_("SHA-256"), max_length=64, editable=False)
