@@ -1,18 +1,34 @@
 """People of the newsroom for tests: each role as the data migration defines it."""
 
+import importlib
+
+from django.apps import apps
 from django.contrib.auth.models import Group, Permission, User
 from django.test import Client
 
 PASSWORD = "a-long-test-password-1"
 
 
-def make_user(
-    username, *, groups=(), staff=True, superuser=False, codenames=(), password=None
-):
+def ensure_roles():
+    """The groups, as the data migration creates them. A transactional test (a browser test)
+    empties every table when it ends, groups included; this puts them back."""
+    editors = Group.objects.filter(name="Editors").first()
+    if (
+        editors is None
+        or not editors.permissions.exists()
+        or not Group.objects.filter(name="Publishers").exists()
+    ):
+        migration = importlib.import_module("core.migrations.0002_newsroom_groups")
+        migration.create_groups(apps, None)
+
+
+def make_user(username, *, groups=(), staff=True, superuser=False, codenames=(), password=None):
     # Without a password unless asked: hashing one costs more than the rest of most tests.
     user = User.objects.create_user(
         username=username, password=password, is_staff=staff, is_superuser=superuser
     )
+    if groups:
+        ensure_roles()
     user.groups.set(Group.objects.filter(name__in=groups))
     if codenames:
         user.user_permissions.set(Permission.objects.filter(codename__in=codenames))

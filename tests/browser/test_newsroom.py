@@ -3,12 +3,10 @@ publisher schedules it; the public page appears by itself when its time comes; t
 the versions with a diff; a stale second edit is refused."""
 
 import datetime
-import importlib
 import time
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.apps import apps
 from django.utils import timezone
 
 from core.models import Status
@@ -24,11 +22,8 @@ GO_LIVE_AFTER = datetime.timedelta(seconds=12)
 
 @pytest.fixture
 def newsroom_people(settings):
-    """The roles as the data migration makes them (a flush by an earlier browser test removes
-    groups), an editor and a publisher who log in with a password."""
+    """An editor and a publisher who log in with a password."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    migration = importlib.import_module("core.migrations.0002_newsroom_groups")
-    migration.create_groups(apps, None)
     return (
         newsroom.editor("wang.editor", password=newsroom.PASSWORD),
         newsroom.publisher("li.publisher", password=newsroom.PASSWORD),

@@ -244,3 +244,20 @@ def test_the_index_query_count_does_not_grow_with_the_register(django_assert_max
     large = load_index()
 
     assert small.status_code == large.status_code == 200
+
+
+def test_an_editors_change_to_a_directive_of_a_public_document_sends_it_to_review():
+    from tests.factories import DirectiveFactory
+
+    directive = DirectiveFactory(document__status=Status.PUBLISHED)
+    client = newsroom.client_for(newsroom.editor())
+    url = f"/admin/policies/directive/{directive.pk}/change/"
+
+    done = client.post(
+        url,
+        newsroom.changeform_data(client.get(url)) | {"text_en": "Changed by an editor."},
+        follow=True,
+    )
+
+    assert PolicyDocument.objects.get(pk=directive.document_id).status == Status.REVIEW
+    assert "went back to review because one of its parts changed" in done.text
