@@ -14,7 +14,7 @@ The rules, in one place:
 """
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils.translation import gettext as _
 
 from core.models import Publishable, Status
@@ -191,13 +191,82 @@ def revertible_fields(model) -> list[models.Field]:
     ]
 
 
+class Dangling(Exception):
+    """A required link of a recorded version points at a record deleted since."""
+
+
+def _restore_fields(obj: models.Model, row) -> None:
+    """Copy the revertible fields of historical ``row`` onto ``obj``; Dangling if it cannot."""
+    for field in revertible_fields(type(obj)):
+        value = getattr(row, field.attname)
+        is_dangling = (
+            isinstance(field, models.ForeignKey)
+            and value is not None
+            and not field.related_model._base_manager.filter(pk=value).exists()
+        )
+        if is_dangling:
+            if not field.null:
+                raise Dangling(field)
+            value = None
+        setattr(obj, field.attname, value)
+
+
+def _restore_m2m(obj: models.Model, row) -> None:
+    """Set ``obj``'s many-to-many links as ``row`` recorded them, minus records deleted since."""
+    for m2m_field in getattr(row, "_history_m2m_fields", []):
+        target = m2m_field.m2m_target_field_name()
+        target_column = m2m_field.m2m_reverse_field_name()
+        wanted = getattr(row, m2m_field.name).values_list(f"{target_column}_id", flat=True)
+        existing = m2m_field.related_model._base_manager.filter(
+            **{f"{target}__in": list(wanted)}
+        ).values_list("pk", flat=True)
+        getattr(obj, m2m_field.name).set(list(existing))
+
+
+# Positions are unique per record; while parts are rearranged they wait above this.
+PARKED_POSITION = 20000
+
+
+def _restore_parts(record, user, model, parent_field: str, wanted: dict) -> None:
+    """Make ``record``'s parts of ``model`` what ``wanted`` (pk → historical row) recorded:
+    parts added since are deleted, parts deleted since come back with their old key."""
+    parent_attname = model._meta.get_field(parent_field).attname
+    live = {obj.pk: obj for obj in model._base_manager.filter(**{parent_attname: record.pk})}
+    for pk in live.keys() - wanted.keys():
+        live[pk].delete()
+    if any(field.name == "position" for field in model._meta.concrete_fields):
+        model._base_manager.filter(pk__in=live.keys() & wanted.keys()).update(
+            position=models.F("position") + PARKED_POSITION
+        )
+    for pk, row in wanted.items():
+        part = live.get(pk) or model(pk=pk)
+        try:
+            _restore_fields(part, row)
+        except Dangling:
+            if pk in live:
+                part.delete()
+            continue  # what it pointed at is gone; the part cannot come back
+        setattr(part, parent_attname, record.pk)
+        part._history_user = user
+        part.save()
+        _restore_m2m(part, row)
+
+
 @transaction.atomic
-def record_revert(*, record: models.Model, version, user, expected_version: int | None = None):
+def record_revert(
+    *,
+    record: models.Model,
+    version,
+    user,
+    expected_version: int | None = None,
+    parts: list[tuple[type[models.Model], str, dict]] = (),
+):
     """Make ``record`` read as it did at ``version`` (a historical record), as a new version.
 
     The workflow holds: the record keeps its status, except that a non-publisher's revert of a
     public record sends it back to review. Many-to-many links are restored as recorded; links to
-    records deleted since are dropped.
+    records deleted since are dropped. ``parts`` are (model, parent field, {pk: historical row})
+    for parts of the record to restore as they stood at that version (a document's directives).
     """
     model = type(record)
     _require(user, change_permission(model))
@@ -208,34 +277,30 @@ def record_revert(*, record: models.Model, version, user, expected_version: int 
     if is_publishable:
         _check_version(stored, expected_version)
 
-    for field in revertible_fields(model):
-        value = getattr(version, field.attname)
-        is_dangling = (
-            isinstance(field, models.ForeignKey)
-            and value is not None
-            and not field.related_model._base_manager.filter(pk=value).exists()
-        )
-        if is_dangling:
-            if not field.null:
-                raise ValidationError(
-                    _("The %(field)s of that version has been deleted; it cannot be restored.")
-                    % {"field": field.verbose_name}
-                )
-            value = None
-        setattr(record, field.attname, value)
-
+    try:
+        _restore_fields(record, version)
+    except Dangling as dangling:
+        raise ValidationError(
+            _("The %(field)s of that version has been deleted; it cannot be restored.")
+            % {"field": dangling.args[0].verbose_name}
+        ) from dangling
     if is_publishable:
         _apply_editor_rules(record, stored, user)
+    record._history_user = user
     record.save()
+    _restore_m2m(record, version)
 
-    for m2m_field in getattr(version, "_history_m2m_fields", []):
-        target = m2m_field.m2m_target_field_name()
-        target_column = m2m_field.m2m_reverse_field_name()
-        wanted = getattr(version, m2m_field.name).values_list(f"{target_column}_id", flat=True)
-        existing = m2m_field.related_model._base_manager.filter(
-            **{f"{target}__in": list(wanted)}
-        ).values_list("pk", flat=True)
-        getattr(record, m2m_field.name).set(list(existing))
+    try:
+        with transaction.atomic():
+            for part_model, parent_field, wanted in parts:
+                _restore_parts(record, user, part_model, parent_field, wanted)
+    except IntegrityError as clash:
+        raise ValidationError(
+            _(
+                "The parts of that version clash with the parts as they are now (two for one "
+                "zone, say). Nothing was reverted; change the parts by hand instead."
+            )
+        ) from clash
 
     document = getattr(record, "document", None)
     if document is not None and isinstance(document, Publishable):

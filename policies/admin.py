@@ -139,7 +139,7 @@ class PolicyDocumentAdmin(NewsroomImportExportMixin, PublishableAdminMixin, Tran
         HistoryChild(_("Directives"), Directive, "document", "zone"),
         HistoryChild(_("Principles"), Principle, "document", "text_en"),
         HistoryChild(_("Relations"), DocumentRelation, "from_document", "to_document"),
-        HistoryChild(_("Attachments"), Attachment, "document", "file"),
+        HistoryChild(_("Attachments"), Attachment, "document", "file", restored_by_revert=False),
     ]
     fieldsets = [
         (

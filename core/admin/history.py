@@ -95,6 +95,9 @@ class HistoryChild:
     model: type[models.Model]
     parent_field: str
     describe: str  # a field naming the part for a reader: an FK or a text
+    #: Whether a revert of the record brings these parts back too. Attachments do not: their
+    #: files may be gone, and an old row should not point at a missing file.
+    restored_by_revert: bool = True
 
 
 def field_label(model_field: models.Field) -> str:
@@ -358,7 +361,8 @@ class RecordHistory:
         )
         return records, Snapshots(child.model, records)
 
-    def _child_state(self, child: HistoryChild, at: datetime.datetime | None) -> dict:
+    def child_state(self, child: HistoryChild, at: datetime.datetime | None) -> dict:
+        """The part's rows as they stood just before ``at`` (now, if None): pk → row."""
         records, _snapshots = self.child_records[child.label]
         pk_name = child.model._meta.pk.attname
         state = {}
@@ -382,8 +386,8 @@ class RecordHistory:
         parts = []
         for child in self.children:
             _records, snapshots = self.child_records[child.label]
-            before = self._child_state(child, old.ended_at)
-            after = self._child_state(child, new.ended_at)
+            before = self.child_state(child, old.ended_at)
+            after = self.child_state(child, new.ended_at)
             part_changes = []
             for child_pk in sorted(before.keys() | after.keys()):
                 if child_pk not in before:

@@ -271,6 +271,15 @@ class HistoryAdminMixin:
                     version=target.record,
                     user=request.user,
                     expected_version=form.cleaned_data["expected_version"],
+                    parts=[
+                        (
+                            child.model,
+                            child.parent_field,
+                            history.child_state(child, target.ended_at),
+                        )
+                        for child in self.history_children
+                        if child.restored_by_revert
+                    ],
                 )
             except StaleVersionError as stale:
                 self.message_user(request, str(stale), messages.ERROR)
@@ -295,7 +304,9 @@ class HistoryAdminMixin:
             comparison=history.compare(history.latest, target),
             sends_back_to_review=getattr(obj, "status", None) == Status.PUBLISHED
             and not can_publish(request.user, self.model),
-            parts_kept=[child.label for child in self.history_children],
+            parts_kept=[
+                child.label for child in self.history_children if not child.restored_by_revert
+            ],
         )
         request.current_app = self.admin_site.name
         return TemplateResponse(request, "admin/newsroom/history_revert.html", context)

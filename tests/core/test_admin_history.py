@@ -210,3 +210,39 @@ def test_history_pages_cost_a_bounded_number_of_queries(
         page = client.get(f"/admin/policies/policydocument/{document.pk}/history/")
 
     assert len(page.context["versions"]) == 12
+
+
+def test_a_revert_brings_the_documents_directives_back_as_they_were(edited_document):
+    document, client, _editor = edited_document
+    directive = document.directives.get()
+    other_zone = ZoneFactory(name_en="River Town")
+    url = "/admin/policies/policydocument/"
+    # Version 3: the directive reworded, a second one added.
+    save_through_admin(
+        client,
+        document,
+        url,
+        **{
+            "directives-0-text_en": "Build a smarter port.",
+            "directives-TOTAL_FORMS": "2",
+            "directives-1-zone": str(other_zone.pk),
+            "directives-1-position": "2",
+            "directives-1-text_en": "Build a river port.",
+        },
+    )
+    assert document.directives.count() == 2
+
+    confirm = client.get(f"{url}{document.pk}/history/2/revert/")
+    assert "Removed: River Town" in confirm.text
+    client.post(f"{url}{document.pk}/history/2/revert/", {"expected_version": 3})
+
+    restored = document.directives.get()
+    assert restored.pk == directive.pk
+    assert restored.text_en == "Build a smart port."
+    # Back to version 1: no directive at all, the original title.
+    client.post(f"{url}{document.pk}/history/1/revert/", {"expected_version": 4})
+    assert not document.directives.exists()
+    assert PolicyDocument.objects.get(pk=document.pk).title_en == "Notice on pilot zones"
+    # And forward again to version 2: the directive returns under its old key.
+    client.post(f"{url}{document.pk}/history/2/revert/", {"expected_version": 5})
+    assert document.directives.get().pk == directive.pk
