@@ -15,6 +15,7 @@ from core.admin.options import (
     TranslatedAdmin,
     TranslatedStackedInline,
     TranslatedTabularInline,
+    bilingual,
     year_filter,
 )
 from policies.models import Attachment, Directive, DocumentRelation, PolicyDocument, Principle
@@ -96,8 +97,7 @@ class PolicyDocumentAdmin(NewsroomImportExportMixin, PublishableAdminMixin, Tran
     form = PolicyDocumentForm
     resource_classes = [PolicyDocumentResource]
     list_display = [
-        "title_en",
-        "title_zh_hans",
+        bilingual("title", _("title")),
         "doc_number",
         "doc_type",
         "issuers",

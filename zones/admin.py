@@ -9,6 +9,7 @@ from core.admin.options import (
     PublishableAdminMixin,
     RelatedSelectListFilter,
     TranslatedAdmin,
+    bilingual,
     year_filter,
 )
 from zones.models import Authority, Batch, FocusArea, Program, Province, Region, Zone
@@ -17,7 +18,7 @@ from zones.resources import ZoneResource
 
 @admin.register(Region)
 class RegionAdmin(TranslatedAdmin):
-    list_display = ["name_en", "name_zh_hans", "slug"]
+    list_display = [bilingual("name", _("name")), "slug"]
     search_fields = ["name_en", "name_zh_hans", "slug"]
     prepopulated_fields = {"slug": ["name_en"]}
     fieldsets = [(None, {"fields": [("name_en", "name_zh_hans"), "slug"]})]
@@ -25,7 +26,7 @@ class RegionAdmin(TranslatedAdmin):
 
 @admin.register(Province)
 class ProvinceAdmin(TranslatedAdmin):
-    list_display = ["name_en", "name_zh_hans", "region", "slug"]
+    list_display = [bilingual("name", _("name")), "region", "slug"]
     list_filter = ["region"]
     list_select_related = ["region"]
     search_fields = ["name_en", "name_zh_hans", "slug"]
@@ -36,7 +37,7 @@ class ProvinceAdmin(TranslatedAdmin):
 
 @admin.register(Authority)
 class AuthorityAdmin(HistoryAdminMixin, TranslatedAdmin):
-    list_display = ["name_en", "name_zh_hans", "abbreviation", "level", "province"]
+    list_display = [bilingual("name", _("name")), "abbreviation", "level", "province"]
     list_filter = ["level", "province"]
     list_select_related = ["province"]
     search_fields = ["name_en", "name_zh_hans", "abbreviation", "slug"]
@@ -59,7 +60,7 @@ class AuthorityAdmin(HistoryAdminMixin, TranslatedAdmin):
 
 @admin.register(FocusArea)
 class FocusAreaAdmin(HistoryAdminMixin, TranslatedAdmin):
-    list_display = ["name_en", "name_zh_hans", "slug"]
+    list_display = [bilingual("name", _("name")), "slug"]
     search_fields = ["name_en", "name_zh_hans", "slug", "description_en", "description_zh_hans"]
     prepopulated_fields = {"slug": ["name_en"]}
     fieldsets = [
@@ -78,7 +79,7 @@ class FocusAreaAdmin(HistoryAdminMixin, TranslatedAdmin):
 
 @admin.register(Program)
 class ProgramAdmin(PublishableAdminMixin, TranslatedAdmin):
-    list_display = ["name_en", "name_zh_hans", "authority", "status_badge", "updated_at"]
+    list_display = [bilingual("name", _("name")), "authority", "status_badge", "updated_at"]
     list_filter = [PublicationFilter, "authority"]
     list_select_related = ["authority"]
     search_fields = ["name_en", "name_zh_hans", "short_name_en", "short_name_zh_hans", "slug"]
@@ -159,8 +160,7 @@ class ZoneAdmin(NewsroomImportExportMixin, PublishableAdminMixin, TranslatedAdmi
     form = ZoneForm
     resource_classes = [ZoneResource]
     list_display = [
-        "name_en",
-        "name_zh_hans",
+        bilingual("name", _("name")),
         "program_name",
         "batch_number",
         "province",

@@ -66,6 +66,21 @@ class BilingualLabelsMixin:
         return formfield
 
 
+def bilingual(field_name: str, description):
+    """A changelist column with a field in English and, beneath it, in Chinese."""
+
+    @admin.display(description=description, ordering=f"{field_name}_en")
+    def column(obj):
+        return format_html(
+            '{}<br><span class="quiet" lang="zh-hans">{}</span>',
+            getattr(obj, f"{field_name}_en") or "—",
+            getattr(obj, f"{field_name}_zh_hans") or "—",
+        )
+
+    column.__name__ = f"bilingual_{field_name}"
+    return column
+
+
 class TranslatedAdmin(BilingualLabelsMixin, TranslationAdmin):
     pass
 
