@@ -59,7 +59,8 @@ PORT = int(os.environ.get("PORT", "8000"))
 INSTALLED_APPS = [
     # modeltranslation patches the admin, so it comes before it.
     "modeltranslation",
-    "django.contrib.admin",
+    # The admin with the newsroom's index (issue 3); see core/admin_site.py.
+    "core.apps.NewsroomAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -205,6 +206,15 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 
+# Login protection behind a reverse proxy (issue 3). DJANGO_TRUSTED_PROXY_COUNT is the number of
+# proxies in front of the app that each append the address they saw to X-Forwarded-For (1 for
+# one nginx). The client is the address that many entries from the right, so a client cannot
+# forge it and the proxy's own address never stands for everyone. 0 (the default): the
+# connection's address.
+TRUSTED_PROXY_COUNT = int(os.environ.get("DJANGO_TRUSTED_PROXY_COUNT", "0"))
+AXES_CLIENT_IP_CALLABLE = "core.admin.security.client_ip_address"
+AXES_LOCKOUT_CALLABLE = "core.admin.security.lockout_response"
+
 # ---------------------------------------------------------------------------------------------
 # Languages and time
 # ---------------------------------------------------------------------------------------------
@@ -234,6 +244,9 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))
+
+# Attachments of documents (issue 3): the largest upload accepted, in bytes.
+ATTACHMENT_MAX_BYTES = int(os.environ.get("ATTACHMENT_MAX_BYTES", str(25 * 1024 * 1024)))
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

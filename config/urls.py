@@ -4,10 +4,23 @@ from django.urls import include, path
 
 from core import views as core_views
 from policies import views as policy_views
+from policies.preview import PolicyPreviewView
+from zones.preview import ProgramPreviewView, ZonePreviewView
 
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("readyz", core_views.readyz, name="readyz"),
+    # Newsroom previews (issue 3): staff see a draft as its public page will show it. Listed
+    # before the admin, whose catch-all would otherwise answer these addresses.
+    path("admin/preview/zones/<slug:slug>/", ZonePreviewView.as_view(), name="preview-zone"),
+    path(
+        "admin/preview/programs/<slug:slug>/",
+        ProgramPreviewView.as_view(),
+        name="preview-program",
+    ),
+    path(
+        "admin/preview/policies/<slug:slug>/", PolicyPreviewView.as_view(), name="preview-policy"
+    ),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

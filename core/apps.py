@@ -1,7 +1,15 @@
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
 from django.utils.translation import gettext_lazy as _
 
 
 class CoreConfig(AppConfig):
     name = "core"
     verbose_name = _("Publishing")
+
+
+class NewsroomAdminConfig(admin_apps.AdminConfig):
+    """The Django admin with the newsroom's site (its index shows the review queue)."""
+
+    default = False  # CoreConfig stays this module's configuration of the core app
+    default_site = "core.admin_site.NewsroomAdminSite"

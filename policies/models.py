@@ -426,15 +426,34 @@ class Attachment(models.Model):
         related_name="attachments",
         on_delete=models.CASCADE,
     )
-    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.ORIGINAL)
+    kind = models.CharField(
+        _("kind"),
+        max_length=12,
+        choices=Kind.choices,
+        default=Kind.ORIGINAL,
+        help_text=_("The issuer's original file, a translation of it, or an annex."),
+    )
     language = models.CharField(
         _("language"),
         max_length=8,
         choices=[("zh-hans", "中文"), ("en", "English")],
         default="zh-hans",
+        help_text=_("The language the file is written in."),
     )
-    title = models.CharField(_("title"), max_length=300, blank=True)
-    file = models.FileField(_("file"), upload_to="attachments/%Y/%m/")
+    title = models.CharField(
+        _("title"),
+        max_length=300,
+        blank=True,
+        help_text=_("What a reader sees on the download link; the file name if left empty."),
+    )
+    file = models.FileField(
+        _("file"),
+        upload_to="attachments/%Y/%m/",
+        help_text=_(
+            "PDF, Word, Excel, OpenDocument, PNG or JPEG. The type is read from the file itself; "
+            "web pages and SVG images are refused."
+        ),
+    )
     content_type = models.CharField(_("content type"), max_length=100, editable=False)
     size = models.PositiveBigIntegerField(_("size in bytes"), editable=False, default=0)
     sha256 = models.CharField(_("SHA-256"), max_length=64, editable=False)
@@ -449,3 +468,27 @@ class Attachment(models.Model):
 
     def __str__(self):
         return self.title or self.file.name
+
+    def save(self, *args, **kwargs):
+        if self.file and not getattr(self.file, "_committed", True) and not self.sha256:
+            # Saved without a form (a script, a test): derive what clean() would have.
+            from policies.attachments import detect_type, file_digest
+
+            self.size, self.sha256, head = file_digest(self.file.file)
+            self.content_type = self.content_type or detect_type(head) or ""
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        super().clean()
+        if self.file and not getattr(self.file, "_committed", True):
+            # A new upload: its type is read from its bytes and it gets the matching extension.
+            from policies.attachments import check_upload, stored_name
+
+            try:
+                checked = check_upload(self.file.file)
+            except ValidationError as refused:
+                raise ValidationError({"file": refused.error_list}) from refused
+            self.content_type = checked.content_type
+            self.size = checked.size
+            self.sha256 = checked.sha256
+            self.file.name = stored_name(self.file.name, checked.extension)

@@ -1,0 +1,243 @@
+"""Form pieces the newsroom admin shares: dates as precise as their source, the version a change
+form was opened at, and the confirmation forms of the workflow."""
+
+import datetime
+import re
+from zoneinfo import ZoneInfo
+
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from core.dates import DatePrecision, PartialDate
+
+# 2021-02-19, 2021-2-9, 2021/02/19 or 2021.02.19, to the day, the month or the year; the
+# Chinese 2021年2月19日 and 2021年2月 are read the same way.
+PARTIAL_DATE_PATTERN = re.compile(r"^(\d{4})(?:[-/.](\d{1,2})(?:[-/.](\d{1,2}))?)?$")
+EARLIEST_YEAR = 1900
+LATEST_YEAR = 2100
+
+
+def parse_partial_date(text: str) -> PartialDate:
+    """Read what an editor types into a date and its precision; ValidationError if unreadable."""
+    normalised = re.sub(r"\s+", "", text or "").replace("年", "-").replace("月", "-")
+    normalised = normalised.removesuffix("日").rstrip("-")
+    match = PARTIAL_DATE_PATTERN.match(normalised)
+    if not match:
+        raise ValidationError(
+            _(
+                "Enter the date as 2021-02-19, or as 2021-02 or 2021 when the source gives only "
+                "the month or the year."
+            ),
+            code="invalid",
+        )
+    year, month, day = (int(part) if part else None for part in match.groups())
+    if not EARLIEST_YEAR <= year <= LATEST_YEAR:
+        raise ValidationError(
+            _("Enter a year between %(earliest)s and %(latest)s."),
+            code="year_range",
+            params={"earliest": EARLIEST_YEAR, "latest": LATEST_YEAR},
+        )
+    try:
+        if day is not None:
+            return PartialDate(datetime.date(year, month, day), DatePrecision.DAY)
+        if month is not None:
+            return PartialDate(datetime.date(year, month, 1), DatePrecision.MONTH)
+    except ValueError as invalid:
+        raise ValidationError(
+            _("%(text)s is not a date in the calendar."), code="invalid", params={"text": text}
+        ) from invalid
+    return PartialDate(datetime.date(year, 1, 1), DatePrecision.YEAR)
+
+
+class PartialDateField(forms.CharField):
+    """One box for a date given to the day, the month or the year: "2021-02-19", "2021-02",
+    "2021" (or 2021年2月). Cleans to a ``PartialDate``."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        kwargs.setdefault(
+            "widget",
+            forms.TextInput(
+                attrs={
+                    "placeholder": "2021-02-19 · 2021-02 · 2021",
+                    "size": 14,
+                    "maxlength": 20,
+                    "class": "vDate",
+                }
+            ),
+        )
+        super().__init__(**kwargs)
+
+    def prepare_value(self, value):
+        if isinstance(value, PartialDate):
+            return value.iso
+        return value
+
+    def to_python(self, value):
+        text = super().to_python(value)
+        if text in self.empty_values:
+            return PartialDate(None)
+        return parse_partial_date(text[:40])
+
+
+def partial_date_help(what) -> str:
+    return _(
+        "%(what)s Type 2021-02-19; if the source gives only the month, 2021-02; only the year, "
+        "2021. The public site shows no more than the source gives."
+    ) % {"what": what}
+
+
+class NewsroomForm(forms.ModelForm):
+    """The change form of a register record.
+
+    ``partial_dates`` maps a form field to the model's date field; the form field replaces the
+    date and its precision with one box an editor understands (see ``PartialDateField``).
+    """
+
+    partial_dates: dict[str, str] = {}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for form_name, date_name in self.partial_dates.items():
+            if form_name in self.fields and self.instance.pk is not None:
+                self.initial.setdefault(
+                    form_name,
+                    PartialDate(
+                        getattr(self.instance, date_name),
+                        getattr(self.instance, f"{date_name}_precision"),
+                    ),
+                )
+
+    def _partial_date_model_fields(self) -> dict[str, str]:
+        names = {}
+        for form_name, date_name in self.partial_dates.items():
+            if form_name in self.fields:
+                names[date_name] = form_name
+                names[f"{date_name}_precision"] = form_name
+        return names
+
+    def _post_clean(self):
+        for form_name, date_name in self.partial_dates.items():
+            if form_name in self.fields and form_name in self.cleaned_data:
+                value = self.cleaned_data[form_name]
+                setattr(self.instance, date_name, value.value)
+                setattr(
+                    self.instance,
+                    f"{date_name}_precision",
+                    value.precision if value.value else DatePrecision.DAY,
+                )
+        super()._post_clean()
+
+    def _get_validation_exclusions(self):
+        # The model's date fields are not on the form, but the form sets them: validate them and
+        # the constraints that read them, so a broken rule is a form error, not an IntegrityError.
+        return super()._get_validation_exclusions() - set(self._partial_date_model_fields())
+
+    def _update_errors(self, errors):
+        renamed = self._partial_date_model_fields()
+        if renamed and hasattr(errors, "error_dict"):
+            error_dict = {}
+            for name, messages in errors.error_dict.items():
+                error_dict.setdefault(renamed.get(name, name), []).extend(messages)
+            errors = ValidationError(error_dict)
+        super()._update_errors(errors)
+
+
+class PublishableForm(NewsroomForm):
+    """Adds the version the editor opened; a save based on an older version is refused."""
+
+    expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+
+    #: Set when the record changed since the editor opened it: what changed meanwhile.
+    changes_meanwhile = None
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is not None:
+            self.initial["expected_version"] = self.instance.version
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if self.instance.pk is None:
+            return cleaned_data
+        expected = cleaned_data.get("expected_version")
+        if expected is None:
+            raise ValidationError(
+                _("This form is missing the version it was opened at. Reload the page."),
+                code="no_version",
+            )
+        if expected != self.instance.version:
+            from core.admin.history import changes_since
+
+            self.changes_meanwhile = changes_since(self.instance, expected)
+            raise ValidationError(
+                _(
+                    "Someone else saved this record after you opened it (you opened version "
+                    "%(yours)s; it is now at version %(current)s). Nothing was saved. Their "
+                    "changes are listed below; open the current version and make your changes "
+                    "again."
+                ),
+                code="stale",
+                params={"yours": expected, "current": self.instance.version},
+            )
+        return cleaned_data
+
+
+def site_zone() -> ZoneInfo:
+    return ZoneInfo(settings.TIME_ZONE)
+
+
+def site_zone_label() -> str:
+    """e.g. "Asia/Shanghai (CST, UTC+08:00)": the zone an editor reads and types times in."""
+    now = timezone.now().astimezone(site_zone())
+    offset = now.strftime("%z")
+    return f"{settings.TIME_ZONE} ({now.strftime('%Z')}, UTC{offset[:3]}:{offset[3:]})"
+
+
+def format_in_site_zone(moment: datetime.datetime | None) -> str:
+    if moment is None:
+        return ""
+    local = moment.astimezone(site_zone())
+    return f"{local:%Y-%m-%d %H:%M:%S} {local:%Z} ({settings.TIME_ZONE})"
+
+
+class ScheduleForm(forms.Form):
+    """When a record goes live, typed in the site's time zone."""
+
+    go_live_at = forms.DateTimeField(
+        label=_("Go live at"),
+        widget=forms.DateTimeInput(
+            attrs={"type": "datetime-local", "step": 1}, format="%Y-%m-%dT%H:%M:%S"
+        ),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["go_live_at"].help_text = _(
+            "In the site's time zone, %(zone)s. The record appears on the public site at that "
+            "moment by itself; no job needs to run."
+        ) % {"zone": site_zone_label()}
+        if not self.is_bound:
+            soon = timezone.now().astimezone(site_zone()) + datetime.timedelta(hours=1)
+            self.initial["go_live_at"] = soon.replace(minute=0, second=0, microsecond=0)
+
+    def clean_go_live_at(self):
+        value = self.cleaned_data["go_live_at"]
+        if timezone.is_naive(value):
+            value = timezone.make_aware(value, site_zone())
+        if value <= timezone.now():
+            raise ValidationError(
+                _("%(moment)s has passed. Choose a later time, or use “Publish now”."),
+                code="past",
+                params={"moment": format_in_site_zone(value)},
+            )
+        return value
+
+
+class ConfirmForm(forms.Form):
+    """The confirmation step of a workflow action on one record: carries its version."""
+
+    expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)

@@ -1,0 +1,727 @@
+"""The newsroom's ModelAdmin pieces: status badges and filters, the workflow as buttons and bulk
+actions, version-checked saves, history with diff and revert, and preview links.
+
+Every rule about who may do what lives in ``core.services``; this module asks it and shows the
+answer.
+"""
+
+from dataclasses import dataclass
+
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.contrib.admin.utils import model_ngettext, unquote
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models.functions import Now
+from django.http import Http404, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import NoReverseMatch, path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.text import capfirst, format_lazy
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import (
+    TranslationAdmin,
+    TranslationStackedInline,
+    TranslationTabularInline,
+)
+
+from core.admin.forms import (
+    ConfirmForm,
+    PublishableForm,
+    ScheduleForm,
+    format_in_site_zone,
+    site_zone_label,
+)
+from core.admin.history import RecordHistory
+from core.models import Status
+from core.services import (
+    StaleVersionError,
+    can_publish,
+    record_parts_changed,
+    record_publish,
+    record_revert,
+    record_save,
+    record_submit,
+    record_withdraw,
+)
+
+# ---------------------------------------------------------------------------------------------
+# English and Chinese
+# ---------------------------------------------------------------------------------------------
+
+# Each language named in itself, as a bilingual editor scans for it.
+LANGUAGE_LABELS = {"en": "English", "zh-hans": "中文"}
+
+
+class BilingualLabelsMixin:
+    """Labels language fields "Title · English" and "Title · 中文" rather than "Title [en]"."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        translated = getattr(db_field, "translated_field", None)
+        if formfield is not None and translated is not None:
+            language = LANGUAGE_LABELS.get(db_field.language, db_field.language)
+            formfield.label = format_lazy("{} · {}", capfirst(translated.verbose_name), language)
+        return formfield
+
+
+def bilingual(field_name: str, description):
+    """A changelist column with a field in English and, beneath it, in Chinese."""
+
+    @admin.display(description=description, ordering=f"{field_name}_en")
+    def column(obj):
+        return format_html(
+            '{}<br><span class="quiet" lang="zh-hans">{}</span>',
+            getattr(obj, f"{field_name}_en") or "—",
+            getattr(obj, f"{field_name}_zh_hans") or "—",
+        )
+
+    column.__name__ = f"bilingual_{field_name}"
+    return column
+
+
+class TranslatedAdmin(BilingualLabelsMixin, TranslationAdmin):
+    pass
+
+
+class TranslatedTabularInline(BilingualLabelsMixin, TranslationTabularInline):
+    view_on_site = False
+
+
+class TranslatedStackedInline(BilingualLabelsMixin, TranslationStackedInline):
+    view_on_site = False
+
+
+# ---------------------------------------------------------------------------------------------
+# Status at a glance
+# ---------------------------------------------------------------------------------------------
+
+
+def publication_state(record) -> tuple[str, str]:
+    """(css name, words) for a record's public state, with a scheduled time in the site zone."""
+    go_live_at = record.go_live_at
+    if record.status == Status.PUBLISHED and go_live_at and go_live_at > timezone.now():
+        return "scheduled", gettext("Scheduled for %(moment)s") % {
+            "moment": format_in_site_zone(record.go_live_at)
+        }
+    return record.status, str(Status(record.status).label)
+
+
+def status_badge(record):
+    css, words = publication_state(record)
+    return format_html('<span class="status-badge status-{}">{}</span>', css, words)
+
+
+class PublicationFilter(admin.SimpleListFilter):
+    """Status, with "scheduled" (published, waiting for its time) told apart from "live"."""
+
+    title = _("publication")
+    parameter_name = "publication"
+
+    def lookups(self, request, model_admin):
+        return [
+            (Status.DRAFT, _("Draft")),
+            (Status.REVIEW, _("In review")),
+            ("live", _("Published and live")),
+            ("scheduled", _("Scheduled")),
+            (Status.WITHDRAWN, _("Withdrawn")),
+        ]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value == "live":
+            # What the public sees: for a zone that includes its program being public.
+            return queryset.published()
+        if value == "scheduled":
+            return queryset.filter(status=Status.PUBLISHED, go_live_at__gt=Now())
+        if value in {Status.DRAFT, Status.REVIEW, Status.WITHDRAWN}:
+            return queryset.filter(status=value)
+        return queryset
+
+
+def year_filter(field_name: str, title):
+    """A list filter by the year of a date field, offering the years that occur."""
+
+    class YearFilter(admin.SimpleListFilter):
+        parameter_name = f"{field_name}_year"
+
+        def lookups(self, request, model_admin):
+            years = model_admin.model._base_manager.filter(
+                **{f"{field_name}__isnull": False}
+            ).dates(field_name, "year", order="DESC")
+            return [(str(day.year), str(day.year)) for day in years]
+
+        def queryset(self, request, queryset):
+            if self.value() and self.value().isdigit():
+                return queryset.filter(**{f"{field_name}__year": int(self.value())})
+            return queryset
+
+    YearFilter.title = title
+    return YearFilter
+
+
+class RelatedSelectListFilter(admin.RelatedFieldListFilter):
+    """A related-record filter whose choices name their parent in one query (a batch names its
+    program), instead of one query per choice."""
+
+    def field_choices(self, field, request, model_admin):
+        related = field.related_model
+        foreign_keys = [
+            f.name for f in related._meta.concrete_fields if f.get_internal_type() == "ForeignKey"
+        ]
+        choices = related._default_manager.all()
+        if foreign_keys:
+            choices = choices.select_related(*foreign_keys)
+        return [(obj.pk, str(obj)) for obj in choices]
+
+
+# ---------------------------------------------------------------------------------------------
+# History: versions, compare, revert
+# ---------------------------------------------------------------------------------------------
+
+
+class HistoryAdminMixin:
+    """The history page of a record kept by django-simple-history: its versions, a diff between
+    any two (or with the live record) and a revert that goes through ``record_revert``."""
+
+    object_history_template = "admin/newsroom/object_history.html"
+    #: Parts with their own history, shown with the record's versions (``HistoryChild``).
+    history_children = ()
+
+    def get_urls(self):
+        info = self.opts.app_label, self.opts.model_name
+        return [
+            path(
+                "<path:object_id>/history/compare/",
+                self.admin_site.admin_view(self.history_compare_view),
+                name="{}_{}_history_compare".format(*info),
+            ),
+            path(
+                "<path:object_id>/history/<int:version>/revert/",
+                self.admin_site.admin_view(self.history_revert_view),
+                name="{}_{}_history_revert".format(*info),
+            ),
+            *super().get_urls(),
+        ]
+
+    def has_revert_permission(self, request, obj=None):
+        return self.has_change_permission(request, obj)
+
+    def _history_object(self, request, object_id):
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None:
+            raise Http404(gettext("No such record."))
+        if not self.has_view_or_change_permission(request, obj):
+            raise PermissionDenied
+        return obj
+
+    def _history_context(self, request, obj, title, **extra):
+        return {
+            **self.admin_site.each_context(request),
+            "title": title,
+            "subtitle": str(obj),
+            "object": obj,
+            "opts": self.opts,
+            "app_label": self.opts.app_label,
+            "has_revert_permission": self.has_revert_permission(request, obj),
+            "site_zone": site_zone_label(),
+            **extra,
+        }
+
+    def history_view(self, request, object_id, extra_context=None):
+        obj = self._history_object(request, object_id)
+        history = RecordHistory(self.model, obj.pk, self.history_children)
+        versions = list(reversed(history.versions))
+        context = self._history_context(
+            request,
+            obj,
+            gettext("History: %(record)s") % {"record": obj},
+            versions=versions,
+            live=history.latest,
+            **(extra_context or {}),
+        )
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, self.object_history_template, context)
+
+    def history_compare_view(self, request, object_id):
+        obj = self._history_object(request, object_id)
+        history = RecordHistory(self.model, obj.pk, self.history_children)
+        if history.latest is None:
+            raise Http404(gettext("This record has no history."))
+        requested_old = request.GET.get("old", "")
+        requested_new = request.GET.get("new", "live")
+        old = history.version(requested_old)
+        new = history.latest if requested_new == "live" else history.version(requested_new)
+        if old is None or new is None:
+            self.message_user(request, gettext("Choose two versions to compare."), messages.WARNING)
+            return HttpResponseRedirect(self._admin_url("history", obj.pk))
+        if old.number > new.number:
+            old, new = new, old
+        context = self._history_context(
+            request,
+            obj,
+            gettext("Compare versions: %(record)s") % {"record": obj},
+            old=old,
+            new=new,
+            new_is_live=new is history.latest,
+            comparison=history.compare(old, new),
+        )
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, "admin/newsroom/history_compare.html", context)
+
+    def history_revert_view(self, request, object_id, version):
+        obj = self._history_object(request, object_id)
+        if not self.has_revert_permission(request, obj):
+            raise PermissionDenied
+        history = RecordHistory(self.model, obj.pk, self.history_children)
+        target = history.version(version)
+        if target is None or target.kind == "deleted":
+            raise Http404(gettext("No such version."))
+        form = ConfirmForm(request.POST or None, initial={"expected_version": _version_of(obj)})
+        if request.method == "POST" and form.is_valid():
+            try:
+                record_revert(
+                    record=obj,
+                    version=target.record,
+                    user=request.user,
+                    expected_version=form.cleaned_data["expected_version"],
+                    parts=[
+                        (
+                            child.model,
+                            child.parent_field,
+                            history.child_state(child, target.ended_at),
+                        )
+                        for child in self.history_children
+                        if child.restored_by_revert
+                    ],
+                )
+            except StaleVersionError as stale:
+                self.message_user(request, str(stale), messages.ERROR)
+            except (PermissionDenied, ValidationError) as refused:
+                self.message_user(request, _refusal(refused), messages.ERROR)
+            else:
+                self.log_change(request, obj, [{"reverted": {"version": target.number}}])
+                message = gettext("Reverted to version %(version)s.") % {"version": target.number}
+                if getattr(obj, "status", None) == Status.REVIEW and not can_publish(
+                    request.user, self.model
+                ):
+                    message += " " + gettext("It is now in review: a publisher publishes it again.")
+                self.message_user(request, message, messages.SUCCESS)
+                return HttpResponseRedirect(self._admin_url("change", obj.pk))
+        context = self._history_context(
+            request,
+            obj,
+            gettext("Revert to version %(version)s: %(record)s")
+            % {"version": target.number, "record": obj},
+            target=target,
+            form=form,
+            comparison=history.compare(history.latest, target),
+            sends_back_to_review=getattr(obj, "status", None) == Status.PUBLISHED
+            and not can_publish(request.user, self.model),
+            parts_kept=[
+                child.label for child in self.history_children if not child.restored_by_revert
+            ],
+        )
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, "admin/newsroom/history_revert.html", context)
+
+    def _admin_url(self, view, pk):
+        info = self.admin_site.name, self.opts.app_label, self.opts.model_name, view
+        return reverse("{}:{}_{}_{}".format(*info), args=[pk])
+
+
+def _version_of(obj):
+    return getattr(obj, "version", None)
+
+
+def _refusal(error) -> str:
+    if isinstance(error, ValidationError):
+        return " ".join(error.messages)
+    return str(error) or gettext("You are not allowed to do this.")
+
+
+# ---------------------------------------------------------------------------------------------
+# The workflow
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Transition:
+    name: str
+    label: str
+    permission: str  # "change" or "publish"
+    question: str
+    done: str
+    bulk_label: str = ""
+    needs_time: bool = False
+
+    def applies_to(self, record) -> bool:
+        css, _words = publication_state(record)
+        if self.name == "submit":
+            return record.status in {Status.DRAFT, Status.WITHDRAWN}
+        if self.name == "publish":
+            return css != Status.PUBLISHED
+        if self.name == "schedule":
+            return True
+        if self.name == "withdraw":
+            return record.status == Status.PUBLISHED
+        return False
+
+    def perform(self, record, user, *, go_live_at=None, expected_version=None):
+        if self.name == "submit":
+            return record_submit(record=record, user=user, expected_version=expected_version)
+        if self.name == "publish":
+            return record_publish(record=record, user=user, expected_version=expected_version)
+        if self.name == "schedule":
+            return record_publish(
+                record=record, user=user, go_live_at=go_live_at, expected_version=expected_version
+            )
+        if self.name == "withdraw":
+            return record_withdraw(record=record, user=user, expected_version=expected_version)
+        raise ValueError(self.name)
+
+
+TRANSITIONS = {
+    transition.name: transition
+    for transition in [
+        Transition(
+            "submit",
+            _("Submit for review"),
+            "change",
+            _("Hand this to the publishers for review? It stays off the public site."),
+            _("Submitted for review"),
+            _("Submit selected for review"),
+        ),
+        Transition(
+            "publish",
+            _("Publish now"),
+            "publish",
+            _("Publish now? It appears on the public site at once."),
+            _("Published"),
+            _("Publish selected now"),
+        ),
+        Transition(
+            "schedule",
+            _("Publish at a time…"),
+            "publish",
+            _("Publish at a set time? It appears on the public site at that moment by itself."),
+            _("Scheduled"),
+            _("Publish selected at a time…"),
+            needs_time=True,
+        ),
+        Transition(
+            "withdraw",
+            _("Withdraw"),
+            "publish",
+            _("Withdraw from the public site? It stays here with its history."),
+            _("Withdrawn"),
+            _("Withdraw selected from the public site"),
+        ),
+    ]
+}
+
+
+def _workflow_action(transition: Transition):
+    def action(modeladmin, request, queryset):
+        return modeladmin.bulk_transition(request, queryset, transition)
+
+    action.__name__ = f"{transition.name}_selected"
+    action.allowed_permissions = (transition.permission,)
+    action.short_description = transition.bulk_label
+    return action
+
+
+class PublishableAdminMixin(HistoryAdminMixin):
+    """Workflow buttons and bulk actions, version-checked saves and preview links for a
+    ``core.models.Publishable`` record."""
+
+    form = PublishableForm
+    change_form_template = "admin/newsroom/change_form.html"
+    #: URL name of the staff preview of this model, e.g. "preview-zone".
+    preview_url_name = None
+    actions = [_workflow_action(transition) for transition in TRANSITIONS.values()]
+    publication_fieldset = (
+        _("Publication"),
+        {
+            "fields": ["publication_state", "version_number"],
+            "description": _(
+                "Status changes only through the buttons at the top: submit, publish, schedule, "
+                "withdraw."
+            ),
+        },
+    )
+
+    # -- permissions
+
+    def has_publish_permission(self, request, obj=None):
+        return can_publish(request.user, self.model)
+
+    # -- display
+
+    @admin.display(description=_("status"), ordering="status")
+    def status_badge(self, obj):
+        return status_badge(obj)
+
+    @admin.display(description=_("status"))
+    def publication_state(self, obj):
+        if obj is None or obj.pk is None:
+            return gettext("Draft (new records start as drafts)")
+        return status_badge(obj)
+
+    @admin.display(description=_("version"))
+    def version_number(self, obj):
+        return obj.version if obj and obj.pk else "—"
+
+    def get_readonly_fields(self, request, obj=None):
+        return [*super().get_readonly_fields(request, obj), "publication_state", "version_number"]
+
+    def view_on_site(self, obj):
+        if not hasattr(obj, "get_absolute_url"):
+            return None
+        if obj.status == Status.PUBLISHED and (
+            obj.go_live_at is None or obj.go_live_at <= timezone.now()
+        ):
+            return obj.get_absolute_url()
+        return None
+
+    def preview_urls(self, obj):
+        if not self.preview_url_name or obj is None or obj.pk is None:
+            return []
+        try:
+            url = reverse(self.preview_url_name, kwargs={"slug": obj.slug})
+        except NoReverseMatch:
+            return []
+        return [(gettext("Preview"), url), ("预览（中文）", f"{url}?language=zh-hans")]
+
+    # -- saving
+
+    def save_model(self, request, obj, form, change):
+        obj._history_user = request.user
+        was_public = change and obj.status == Status.PUBLISHED
+        record_save(
+            record=obj,
+            expected_version=form.cleaned_data.get("expected_version") if change else None,
+            user=request.user,
+        )
+        if was_public and obj.status == Status.REVIEW:
+            self.message_user(
+                request,
+                gettext(
+                    "Your changes were saved and the record went back to review: it is off the "
+                    "public site until a publisher publishes it again."
+                ),
+                messages.WARNING,
+            )
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except StaleVersionError as stale:
+            # Two saves raced past the form's check; the row lock caught the second. Nothing of
+            # it was written (the admin's transaction rolled back).
+            self.message_user(
+                request,
+                gettext("%(problem)s Nothing was saved; make your changes again.")
+                % {"problem": stale},
+                messages.ERROR,
+            )
+            return HttpResponseRedirect(request.path)
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        context.update(
+            workflow_buttons=self.workflow_buttons(request, obj) if change else [],
+            preview_urls=self.preview_urls(obj) if change else [],
+            editing_public_record=bool(
+                change
+                and obj is not None
+                and obj.status == Status.PUBLISHED
+                and not can_publish(request.user, self.model)
+            ),
+            site_zone=site_zone_label(),
+        )
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    # -- the workflow, one record at a time
+
+    def get_urls(self):
+        info = self.opts.app_label, self.opts.model_name
+        return [
+            path(
+                "<path:object_id>/workflow/<str:transition>/",
+                self.admin_site.admin_view(self.workflow_view),
+                name="{}_{}_workflow".format(*info),
+            ),
+            *super().get_urls(),
+        ]
+
+    def _may(self, request, transition: Transition, obj=None) -> bool:
+        if transition.permission == "publish":
+            return self.has_publish_permission(request, obj)
+        return self.has_change_permission(request, obj)
+
+    def workflow_buttons(self, request, obj):
+        if obj is None:
+            return []
+        info = self.admin_site.name, self.opts.app_label, self.opts.model_name
+        return [
+            (
+                transition.label,
+                reverse("{}:{}_{}_workflow".format(*info), args=[obj.pk, transition.name]),
+                transition.name,
+            )
+            for transition in TRANSITIONS.values()
+            if transition.applies_to(obj) and self._may(request, transition, obj)
+        ]
+
+    def workflow_view(self, request, object_id, transition):
+        transition = TRANSITIONS.get(transition)
+        if transition is None:
+            raise Http404(gettext("No such workflow step."))
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None:
+            raise Http404(gettext("No such record."))
+        if not self._may(request, transition, obj):
+            raise PermissionDenied
+        form_class = _transition_form(transition)
+        form = form_class(request.POST or None, initial={"expected_version": obj.version})
+        if request.method == "POST" and form.is_valid():
+            try:
+                transition.perform(
+                    obj,
+                    request.user,
+                    go_live_at=form.cleaned_data.get("go_live_at"),
+                    expected_version=form.cleaned_data.get("expected_version"),
+                )
+            except StaleVersionError as stale:
+                self.message_user(
+                    request,
+                    gettext("%(problem)s Nothing was changed; look at it again first.")
+                    % {"problem": stale},
+                    messages.ERROR,
+                )
+            except (PermissionDenied, ValidationError) as refused:
+                self.message_user(request, _refusal(refused), messages.ERROR)
+            else:
+                self.log_change(request, obj, [{"changed": {"fields": ["status"]}}])
+                self.message_user(request, self._done_message(transition, obj), messages.SUCCESS)
+            return HttpResponseRedirect(self._admin_url("change", obj.pk))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": transition.question,
+            "subtitle": str(obj),
+            "opts": self.opts,
+            "app_label": self.opts.app_label,
+            "object": obj,
+            "objects": [obj],
+            "transition": transition,
+            "form": form,
+            "site_zone": site_zone_label(),
+            "media": self.media + form.media,
+        }
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, "admin/newsroom/confirm_transition.html", context)
+
+    def _done_message(self, transition, obj):
+        message = gettext("%(done)s: %(record)s.") % {"done": transition.done, "record": obj}
+        if transition.needs_time:
+            message = gettext("%(record)s goes live at %(moment)s.") % {
+                "record": obj,
+                "moment": format_in_site_zone(obj.go_live_at),
+            }
+        return message
+
+    # -- the workflow, many records at once
+
+    def bulk_transition(self, request, queryset, transition: Transition):
+        if not self._may(request, transition):
+            raise PermissionDenied
+        form_class = _transition_form(transition)
+        form = form_class(request.POST if request.POST.get("confirm") else None)
+        if request.POST.get("confirm") and form.is_valid():
+            done, skipped = [], []
+            for record in queryset:
+                try:
+                    transition.perform(
+                        record, request.user, go_live_at=form.cleaned_data.get("go_live_at")
+                    )
+                except (PermissionDenied, ValidationError) as refused:
+                    skipped.append(f"{record}: {_refusal(refused)}")
+                else:
+                    self.log_change(request, record, [{"changed": {"fields": ["status"]}}])
+                    done.append(record)
+            if done:
+                self.message_user(
+                    request,
+                    gettext("%(done)s: %(count)d %(items)s.")
+                    % {
+                        "done": transition.done,
+                        "count": len(done),
+                        "items": model_ngettext(self.opts, len(done)),
+                    },
+                    messages.SUCCESS,
+                )
+            if skipped:
+                self.message_user(
+                    request,
+                    ngettext(
+                        "Left %(count)d record as it was: %(reasons)s",
+                        "Left %(count)d records as they were: %(reasons)s",
+                        len(skipped),
+                    )
+                    % {"count": len(skipped), "reasons": "; ".join(skipped)},
+                    messages.WARNING,
+                )
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": transition.question,
+            "subtitle": None,
+            "opts": self.opts,
+            "app_label": self.opts.app_label,
+            "objects": list(queryset),
+            "transition": transition,
+            "form": form,
+            "bulk_action": f"{transition.name}_selected",
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            "site_zone": site_zone_label(),
+            "media": self.media + form.media,
+        }
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, "admin/newsroom/confirm_transition.html", context)
+
+
+def _transition_form(transition: Transition):
+    if transition.needs_time:
+        return type("ScheduleConfirmForm", (ScheduleForm, ConfirmForm), {})
+    return ConfirmForm
+
+
+class DocumentPartAdminMixin:
+    """For the parts of a document edited on their own: an editor's change to a part of a public
+    document sends the document back to review, as a change on the document would."""
+
+    def save_model(self, request, obj, form, change):
+        obj._history_user = request.user
+        super().save_model(request, obj, form, change)
+        self._parts_changed(request, obj)
+
+    def delete_model(self, request, obj):
+        document = obj.document
+        super().delete_model(request, obj)
+        record_parts_changed(record=document, user=request.user)
+
+    def _parts_changed(self, request, obj):
+        document = obj.document
+        was_public = document.status == Status.PUBLISHED
+        record_parts_changed(record=document, user=request.user)
+        if was_public and document.status == Status.REVIEW:
+            self.message_user(
+                request,
+                gettext(
+                    "%(document)s went back to review because one of its parts changed; it is "
+                    "off the public site until a publisher publishes it again."
+                )
+                % {"document": document},
+                messages.WARNING,
+            )

@@ -1,0 +1,150 @@
+"""The admin site of the newsroom: its index shows what waits for review, what is scheduled (and
+what went live by its schedule lately) and the latest changes, before the list of models.
+
+This module lives outside ``core.admin`` on purpose: Django imports it while it creates the
+default site, and ``core.admin`` registers models on that site as it is imported.
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from django.contrib import admin
+from django.db.models.functions import Now
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from core.models import Publishable, Status
+
+DASHBOARD_ITEMS = 10
+RECENTLY_LIVE = datetime.timedelta(days=14)
+# Fields that name a record in the recent-changes list, read from its historical row so that
+# naming it needs no query of its own.
+NAME_FIELDS = ("title", "name", "text")
+
+
+@dataclass
+class DashboardItem:
+    model_name: str
+    label: str
+    url: str | None
+    state_css: str = ""
+    state: str = ""
+    moment: datetime.datetime | None = None
+    user: object = None
+    kind: str = ""
+
+
+class NewsroomAdminSite(admin.AdminSite):
+    site_header = _("AI Pilot Zones — newsroom")
+    site_title = _("AI Pilot Zones newsroom")
+    index_title = _("Newsroom")
+    index_template = "admin/newsroom/index.html"
+
+    def index(self, request, extra_context=None):
+        return super().index(
+            request, {**(extra_context or {}), "newsroom": self.dashboard(request)}
+        )
+
+    def _viewable_admins(self, request):
+        for model, model_admin in self._registry.items():
+            if model_admin.has_view_or_change_permission(request):
+                yield model, model_admin
+
+    def _change_url(self, model, pk):
+        try:
+            return reverse(
+                f"{self.name}:{model._meta.app_label}_{model._meta.model_name}_change", args=[pk]
+            )
+        except NoReverseMatch:
+            return None
+
+    def dashboard(self, request) -> dict:
+        from core.admin.options import publication_state
+
+        waiting, scheduled, went_live = [], [], []
+        since = timezone.now() - RECENTLY_LIVE
+        for model, model_admin in self._viewable_admins(request):
+            if not issubclass(model, Publishable):
+                continue
+            records = model._base_manager.all()
+            # The names of some records come from their parents (a batch names its program).
+            if isinstance(model_admin.list_select_related, (list, tuple)):
+                records = records.select_related(*model_admin.list_select_related)
+            for target, queryset in (
+                (waiting, records.filter(status=Status.REVIEW).order_by("-updated_at")),
+                (
+                    scheduled,
+                    records.filter(status=Status.PUBLISHED, go_live_at__gt=Now()).order_by(
+                        "go_live_at"
+                    ),
+                ),
+                (
+                    went_live,
+                    records.filter(
+                        status=Status.PUBLISHED, go_live_at__lte=Now(), go_live_at__gte=since
+                    ).order_by("-go_live_at"),
+                ),
+            ):
+                for record in queryset[:DASHBOARD_ITEMS]:
+                    css, words = publication_state(record)
+                    target.append(
+                        DashboardItem(
+                            model_name=str(model._meta.verbose_name),
+                            label=str(record),
+                            url=self._change_url(model, record.pk),
+                            state_css=css,
+                            state=words,
+                            moment=record.updated_at if target is waiting else record.go_live_at,
+                        )
+                    )
+        scheduled.sort(key=lambda item: item.moment)
+        went_live.sort(key=lambda item: item.moment, reverse=True)
+        waiting.sort(key=lambda item: item.moment, reverse=True)
+        return {
+            "waiting": waiting[:DASHBOARD_ITEMS],
+            "scheduled": scheduled[:DASHBOARD_ITEMS],
+            "went_live": went_live[:DASHBOARD_ITEMS],
+            "recent_changes": self.recent_changes(request),
+        }
+
+    def recent_changes(self, request) -> list[DashboardItem]:
+        """The latest saves across the register, one line per version of a record."""
+        items = []
+        for model, _model_admin in self._viewable_admins(request):
+            history_manager = getattr(model, "history", None)
+            if history_manager is None:
+                continue
+            rows = history_manager.select_related("history_user").order_by("-history_date")
+            seen = set()
+            for row in rows[: DASHBOARD_ITEMS * 3]:
+                pk = getattr(row, model._meta.pk.attname)
+                # A save writes one row, and one more per many-to-many field it touched.
+                key = (pk, getattr(row, "version", row.history_id), row.history_type)
+                if key in seen:
+                    continue
+                seen.add(key)
+                items.append(
+                    DashboardItem(
+                        model_name=str(model._meta.verbose_name),
+                        label=_row_label(model, row),
+                        url=self._change_url(model, pk) if row.history_type != "-" else None,
+                        moment=row.history_date,
+                        user=row.history_user,
+                        kind={"+": _("created"), "~": _("changed"), "-": _("deleted")}[
+                            row.history_type
+                        ],
+                    )
+                )
+        items.sort(key=lambda item: item.moment, reverse=True)
+        return items[:15]
+
+
+def _row_label(model, row) -> str:
+    for name in NAME_FIELDS:
+        for attname in (f"{name}_en", f"{name}_zh_hans", name):
+            value = getattr(row, attname, None)
+            if value:
+                text = str(value)
+                return text if len(text) <= 90 else f"{text[:89]}…"
+    return f"{model._meta.verbose_name} #{getattr(row, model._meta.pk.attname)}"

@@ -1,0 +1,189 @@
+"""Who may do what in the newsroom: every role against every action, through the admin as a
+person would use it, judged by what ended up in the database."""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from core.models import Status
+from policies.models import PolicyDocument
+from tests import newsroom
+from tests.factories import AuthorityFactory, PolicyDocumentFactory, ProgramFactory, ZoneFactory
+from zones.models import Province, Zone
+
+pytestmark = pytest.mark.django_db
+
+ROLES = {
+    "anonymous": lambda: None,
+    "staff without permissions": newsroom.staff_without_permissions,
+    "editor": newsroom.editor,
+    "publisher": newsroom.publisher,
+    "superuser": newsroom.superuser,
+}
+ACTIONS = [
+    "add",
+    "change",
+    "submit",
+    "publish",
+    "schedule",
+    "withdraw",
+    "delete",
+    "import",
+    "revert",
+]
+EDITOR_MAY = {"add", "change", "submit", "import", "revert"}
+EXPECTED = {
+    "anonymous": set(),
+    "staff without permissions": set(),
+    "editor": EDITOR_MAY,
+    "publisher": set(ACTIONS),
+    "superuser": set(ACTIONS),
+}
+MODELS = {
+    "zone": (Zone, "/admin/zones/zone/"),
+    "document": (PolicyDocument, "/admin/policies/policydocument/"),
+}
+
+
+def record_of(kind, status):
+    if kind == "zone":
+        return ZoneFactory(slug="matrix-zone", status=status, summary_en="First words")
+    return PolicyDocumentFactory(slug="matrix-document", status=status, summary_en="First words")
+
+
+def form_data(kind, record):
+    """The change form as a superuser sees it, posted back."""
+    _model, url = MODELS[kind]
+    response = newsroom.client_for(newsroom.superuser("form-reader")).get(
+        f"{url}{record.pk}/change/"
+    )
+    return newsroom.changeform_data(response)
+
+
+def try_add(kind, client):
+    model, url = MODELS[kind]
+    if kind == "zone":
+        template = ZoneFactory(slug="template-zone")
+        data = {
+            "name_en": "Added zone",
+            "slug": "added-record",
+            "program": template.program_id,
+            "province": template.province_id,
+            "approved": "2021-02",
+        }
+    else:
+        data = {
+            "title_en": "Added document",
+            "slug": "added-record",
+            "doc_type": "notice",
+            "validity": "in_force",
+            "authorities": [AuthorityFactory().pk],
+            "issued": "2021-02-19",
+        }
+        for prefix in ("principles", "directives", "relations_out", "attachments"):
+            data |= {f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0"}
+    client.post(f"{url}add/", data)
+    return model.objects.filter(slug="added-record").exists()
+
+
+def try_change(kind, client):
+    model, url = MODELS[kind]
+    record = record_of(kind, Status.DRAFT)
+    data = form_data(kind, record) | {"summary_en": "Changed words"}
+    client.post(f"{url}{record.pk}/change/", data)
+    return model.objects.get(pk=record.pk).summary_en == "Changed words"
+
+
+def try_transition(kind, client, transition, start_status, data=None):
+    model, url = MODELS[kind]
+    record = record_of(kind, start_status)
+    client.post(
+        f"{url}{record.pk}/workflow/{transition}/",
+        {"expected_version": record.version} | (data or {}),
+    )
+    return model.objects.get(pk=record.pk)
+
+
+def try_submit(kind, client):
+    return try_transition(kind, client, "submit", Status.DRAFT).status == Status.REVIEW
+
+
+def try_publish(kind, client):
+    record = try_transition(kind, client, "publish", Status.REVIEW)
+    return record.status == Status.PUBLISHED and record.go_live_at is None
+
+
+def try_schedule(kind, client):
+    moment = timezone.now() + datetime.timedelta(days=2)
+    local = timezone.localtime(moment).replace(tzinfo=None, microsecond=0)
+    record = try_transition(
+        kind, client, "schedule", Status.REVIEW, {"go_live_at": local.isoformat()}
+    )
+    return record.status == Status.PUBLISHED and record.go_live_at is not None
+
+
+def try_withdraw(kind, client):
+    return try_transition(kind, client, "withdraw", Status.PUBLISHED).status == Status.WITHDRAWN
+
+
+def try_delete(kind, client):
+    model, url = MODELS[kind]
+    record = record_of(kind, Status.DRAFT)
+    client.post(f"{url}{record.pk}/delete/", {"post": "yes"})
+    return not model.objects.filter(pk=record.pk).exists()
+
+
+def try_import(kind, client):
+    model, url = MODELS[kind]
+    if kind == "zone":
+        ProgramFactory(slug="imported-program")
+        Province.objects.create(slug="imported-province", name_en="Imported province")
+        content = (
+            "slug,name_en,program,province,approved_on,status\n"
+            "imported-record,Imported zone,imported-program,imported-province,2021-02,draft\n"
+        )
+    else:
+        AuthorityFactory(slug="imported-authority")
+        content = (
+            "slug,title_en,doc_type,validity,authorities,issued_on,status\n"
+            "imported-record,Imported notice,notice,in_force,imported-authority,2021-02,draft\n"
+        )
+    newsroom.admin_import(client, url, content.encode(), "rows.csv", 0)
+    return model.objects.filter(slug="imported-record").exists()
+
+
+def try_revert(kind, client):
+    model, url = MODELS[kind]
+    record = record_of(kind, Status.DRAFT)
+    record.summary_en = "Second words"
+    record.save()
+    client.post(f"{url}{record.pk}/history/1/revert/", {"expected_version": record.version})
+    return model.objects.get(pk=record.pk).summary_en == "First words"
+
+
+TRIES = {
+    "add": try_add,
+    "change": try_change,
+    "submit": try_submit,
+    "publish": try_publish,
+    "schedule": try_schedule,
+    "withdraw": try_withdraw,
+    "delete": try_delete,
+    "import": try_import,
+    "revert": try_revert,
+}
+
+
+@pytest.mark.parametrize("kind", list(MODELS))
+@pytest.mark.parametrize("action", ACTIONS)
+@pytest.mark.parametrize("role", list(ROLES))
+def test_each_role_may_do_exactly_what_its_role_allows(role, action, kind):
+    user = ROLES[role]()
+    client = newsroom.client_for(user)
+
+    succeeded = TRIES[action](kind, client)
+
+    assert succeeded == (action in EXPECTED[role]), (
+        f"{role} {'could' if succeeded else 'could not'} {action} a {kind}"
+    )

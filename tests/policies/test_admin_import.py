@@ -1,0 +1,320 @@
+"""Spreadsheet import and export in the admin: a dry run that writes nothing, all rows or none,
+errors by row number, the workflow kept, and an export that imports back unchanged."""
+
+import io
+import json
+
+import pytest
+import tablib
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from core.models import Status
+from policies.models import Directive, PolicyDocument
+from tests import newsroom
+from tests.factories import (
+    AuthorityFactory,
+    BatchFactory,
+    DirectiveFactory,
+    FocusAreaFactory,
+    PolicyDocumentFactory,
+    ProgramFactory,
+    ProvinceFactory,
+    SourceFactory,
+    ZoneFactory,
+)
+from zones.models import Province, Zone
+
+pytestmark = pytest.mark.django_db
+
+CSV, XLSX, JSON = 0, 1, 2
+ZONES = "/admin/zones/zone/"
+DOCUMENTS = "/admin/policies/policydocument/"
+DIRECTIVES = "/admin/policies/directive/"
+
+
+def zone_rows(*rows, header="slug,name_en,name_zh_hans,program,province,approved_on,status"):
+    return ("\n".join([header, *rows]) + "\n").encode()
+
+
+@pytest.fixture
+def places():
+    ProgramFactory(slug="miit")
+    ProvinceFactory(slug="tianjin")
+    ProvinceFactory(slug="zhejiang")
+
+
+def history_rows():
+    return Zone.history.count() + PolicyDocument.history.count() + Directive.history.count()
+
+
+def export(client, changelist, file_format, query=""):
+    """Download the changelist's export, every column, as a person picks it on the page."""
+    page = client.get(f"{changelist}export/{query}")
+    form = page.context["form"]
+    data = {"format": str(file_format)}
+    data |= {
+        name: "on"
+        for name, field in form.fields.items()
+        if field.__class__.__name__ == "BooleanField"
+    }
+    if "resource" in form.fields:
+        data["resource"] = "0"
+    response = client.post(f"{changelist}export/{query}", data)
+    assert response.status_code == 200, response.content[:500]
+    return response.content
+
+
+def test_the_dry_run_shows_each_row_and_writes_nothing(places):
+    client = newsroom.client_for(newsroom.editor())
+    existing = ZoneFactory(slug="tianjin-binhai", name_en="Tianjin", status=Status.DRAFT)
+    before = history_rows()
+
+    dry_run = client.post(
+        f"{ZONES}import/",
+        {
+            "import_file": SimpleUploadedFile(
+                "zones.csv",
+                zone_rows(
+                    "tianjin-binhai,Tianjin (Binhai New Area),天津,miit,tianjin,2021-02,draft",
+                    "hangzhou,Hangzhou,杭州,miit,zhejiang,2021-02-19,draft",
+                ),
+            ),
+            "format": str(CSV),
+        },
+    )
+
+    assert dry_run.status_code == 200
+    result = dry_run.context["result"]
+    assert [row.import_type for row in result.rows] == ["update", "new"]
+    # The changed row shows what changes: words added to the name, the date's precision.
+    assert "<ins> (Binhai New Area)</ins>" in dry_run.text
+    assert "<span>2021-02</span><del>-19</del>" in dry_run.text
+    assert dry_run.context["confirm_form"] is not None
+    assert Zone.objects.get(pk=existing.pk).name_en == "Tianjin"
+    assert not Zone.objects.filter(slug="hangzhou").exists()
+    assert history_rows() == before
+
+
+def test_a_failing_row_is_reported_by_number_and_nothing_is_offered_for_import(places):
+    client = newsroom.client_for(newsroom.editor())
+
+    dry_run, confirmed = newsroom.admin_import(
+        client,
+        ZONES,
+        zone_rows(
+            "hangzhou,Hangzhou,杭州,miit,zhejiang,2021-02-19,draft",
+            "nowhere,Nowhere,无处,miit,atlantis,2021-02,draft",
+            "undated,Undated,无日期,miit,zhejiang,19/02/2021,draft",
+        ),
+        "zones.csv",
+        CSV,
+    )
+
+    assert confirmed is None
+    invalid = {row.number: row for row in dry_run.context["result"].invalid_rows}
+    assert set(invalid) == {2, 3}
+    assert "There is no province with the key “atlantis”." in dry_run.text
+    assert "Enter the date as 2021-02-19" in dry_run.text
+    assert not Zone.objects.filter(slug="hangzhou").exists()
+
+
+def test_a_row_that_fails_at_confirmation_rolls_back_the_whole_file(places):
+    client = newsroom.client_for(newsroom.editor())
+    ProvinceFactory(slug="sichuan")
+    content = zone_rows(
+        "hangzhou,Hangzhou,杭州,miit,zhejiang,2021-02-19,draft",
+        "chengdu,Chengdu,成都,miit,sichuan,2021-02-19,draft",
+    )
+    dry_run = client.post(
+        f"{ZONES}import/",
+        {"import_file": SimpleUploadedFile("zones.csv", content), "format": str(CSV)},
+    )
+    confirm = {field.html_name: field.value() for field in dry_run.context["confirm_form"]}
+    # Between the dry run and the confirmation, the second row's province goes away.
+    Province.objects.filter(slug="sichuan").delete()
+
+    done = client.post(f"{ZONES}process_import/", confirm, follow=True)
+
+    assert "Nothing was imported" in done.text
+    assert "row 2" in done.text
+    assert not Zone.objects.filter(slug__in=["hangzhou", "chengdu"]).exists()
+
+
+def test_an_editors_import_saves_drafts_even_when_the_file_says_published(places):
+    client = newsroom.client_for(newsroom.editor())
+
+    newsroom.admin_import(
+        client,
+        ZONES,
+        zone_rows("hangzhou,Hangzhou,杭州,miit,zhejiang,2021-02-19,published"),
+        "zones.csv",
+        CSV,
+    )
+
+    assert Zone.objects.get(slug="hangzhou").status == Status.DRAFT
+
+
+def test_a_publishers_import_publishes_what_the_file_says(places):
+    client = newsroom.client_for(newsroom.publisher())
+
+    newsroom.admin_import(
+        client,
+        ZONES,
+        zone_rows(
+            "hangzhou,Hangzhou,杭州,miit,zhejiang,2021-02-19,published",
+            "ningbo,Ningbo,宁波,miit,zhejiang,2021,draft",
+        ),
+        "zones.csv",
+        CSV,
+    )
+
+    assert Zone.objects.get(slug="hangzhou").status == Status.PUBLISHED
+    assert Zone.objects.get(slug="ningbo").status == Status.DRAFT
+
+
+def test_an_editors_import_that_changes_a_public_record_sends_it_to_review(places):
+    ZoneFactory(slug="hangzhou", name_en="Hangzhou", status=Status.PUBLISHED)
+    client = newsroom.client_for(newsroom.editor())
+
+    newsroom.admin_import(
+        client,
+        ZONES,
+        zone_rows("hangzhou,Hangzhou City,杭州,miit,zhejiang,2021-02-19,published"),
+        "zones.csv",
+        CSV,
+    )
+
+    zone = Zone.objects.get(slug="hangzhou")
+    assert zone.name_en == "Hangzhou City"
+    assert zone.status == Status.REVIEW
+
+
+def test_an_editors_directive_import_on_a_public_document_sends_it_to_review():
+    document = PolicyDocumentFactory(slug="notice", status=Status.PUBLISHED)
+    ZoneFactory(slug="hangzhou")
+    client = newsroom.client_for(newsroom.editor())
+
+    newsroom.admin_import(
+        client,
+        DIRECTIVES,
+        b"document,zone,position,text_en\nnotice,hangzhou,1,Build a smart city.\n",
+        "directives.csv",
+        CSV,
+    )
+
+    assert Directive.objects.get(document=document).text_en == "Build a smart city."
+    assert PolicyDocument.objects.get(pk=document.pk).status == Status.REVIEW
+
+
+def test_unreadable_files_are_a_form_error():
+    client = newsroom.client_for(newsroom.editor())
+
+    response = client.post(
+        f"{ZONES}import/",
+        {
+            "import_file": SimpleUploadedFile("zones.xlsx", b"this is not a spreadsheet"),
+            "format": str(XLSX),
+        },
+    )
+
+    assert response.status_code == 200
+    assert response.context["form"].errors
+
+
+@pytest.fixture
+def register():
+    """Zones, documents and directives with every kind of column filled, in both languages."""
+    batch = BatchFactory(program__slug="miit-pilot-zones", number=2)
+    focus = [FocusAreaFactory(slug="smart-port"), FocusAreaFactory(slug="healthcare")]
+    source = SourceFactory(slug="notice-2021")
+    zones = [
+        ZoneFactory(
+            slug=f"zone-{n}",
+            program=batch.program,
+            batch=batch,
+            name_zh_hans=f"先导区{n}",
+            city_zh_hans="天津",
+            approved_on="2021-02-01",
+            approved_on_precision="month",
+            focus_areas=focus[: n % 2 + 1],
+            status=[Status.PUBLISHED, Status.DRAFT, Status.REVIEW][n % 3],
+        )
+        for n in range(3)
+    ]
+    for zone in zones:
+        zone.sources.set([source])
+    older = PolicyDocumentFactory(slug="older-plan", authorities=[AuthorityFactory()])
+    document = PolicyDocumentFactory(
+        slug="second-batch-notice",
+        doc_number="工信部科〔2021〕23号",
+        title_zh_hans="关于支持建设先导区的函",
+        body_en="# Notice\n\nA body in **Markdown**.",
+        body_zh_hans="正文",
+        written_on="2021-02-10",
+        issued_on="2021-02-19",
+        batch=batch,
+        zones=zones,
+        focus_areas=focus,
+        authorities=[AuthorityFactory(), AuthorityFactory()],
+    )
+    older.superseded_by = document
+    older.save()
+    document.programs.set([batch.program])
+    for position, zone in enumerate(zones, 1):
+        DirectiveFactory(
+            document=document, zone=zone, position=position, text_zh_hans="建设智能港口"
+        )
+    Directive.objects.first().focus_areas.set(focus)
+
+
+def snapshot():
+    return {
+        "zones": list(Zone.objects.order_by("pk").values()),
+        "documents": list(PolicyDocument.objects.order_by("pk").values()),
+        "directives": list(Directive.objects.order_by("pk").values()),
+        "history": history_rows(),
+    }
+
+
+@pytest.mark.parametrize("file_format", [CSV, XLSX, JSON])
+@pytest.mark.parametrize("changelist", [ZONES, DOCUMENTS, DIRECTIVES])
+def test_exported_files_import_back_without_changing_anything(register, changelist, file_format):
+    client = newsroom.client_for(newsroom.publisher())
+    content = export(client, changelist, file_format)
+    before = snapshot()
+
+    dry_run, confirmed = newsroom.admin_import(
+        client, changelist, content, f"export.{['csv', 'xlsx', 'json'][file_format]}", file_format
+    )
+
+    result = dry_run.context["result"]
+    assert not result.has_errors()
+    assert not result.has_validation_errors(), [r.error for r in result.invalid_rows]
+    assert result.totals["skip"] == result.total_rows > 0
+    assert confirmed is not None
+    assert snapshot() == before
+
+
+def test_export_follows_the_changelists_filter(register):
+    client = newsroom.client_for(newsroom.editor())
+
+    content = export(client, ZONES, JSON, "?publication=draft")
+
+    rows = json.loads(content)
+    assert [row["slug"] for row in rows] == ["zone-1"]
+    assert rows[0]["approved_on"] == "2021-02"
+    assert rows[0]["name_zh_hans"] == "先导区1"
+
+
+def test_export_writes_slugs_and_dates_as_precise_as_their_source(register):
+    client = newsroom.client_for(newsroom.editor())
+
+    sheet = tablib.Dataset().load(io.BytesIO(export(client, DOCUMENTS, XLSX)), format="xlsx")
+
+    row = next(row for row in sheet.dict if row["slug"] == "second-batch-notice")
+    assert row["batch"] == "miit-pilot-zones/2"
+    assert row["zones"] == "zone-0,zone-1,zone-2"
+    assert row["issued_on"] == "2021-02-19"
+    assert row["doc_number"] == "工信部科〔2021〕23号"
+    older = next(row for row in sheet.dict if row["slug"] == "older-plan")
+    assert older["superseded_by"] == "second-batch-notice"
