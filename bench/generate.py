@@ -559,7 +559,6 @@ def _worker_init(database_url: str, names: dict, seed: int) -> None:
 
 def write_documents(plans: list[dict]) -> int:
     """Text, pinyin keys and Chinese search terms for a chunk of documents, COPYed in."""
-    from core.search import cjk_terms
     from core.text import pinyin_key
 
     names, writer = _worker["names"], _worker["writer"]
@@ -631,13 +630,7 @@ def write_documents(plans: list[dict]) -> int:
             )
         )
         rows["bench_document_terms"].append(
-            (
-                plan["id"],
-                cjk_terms(title_zh),
-                cjk_terms(plan["doc_number"]),
-                cjk_terms(summary_zh),
-                cjk_terms(body_zh),
-            )
+            document_terms(plan["id"], title_zh, plan["doc_number"], summary_zh, body_zh)
         )
         for authority_id in plan["authority_ids"]:
             rows["policies_policydocument_authorities"].append((plan["id"], authority_id))
@@ -653,16 +646,14 @@ def write_documents(plans: list[dict]) -> int:
             rows["policies_principle"].append(
                 (principle_id, position, text_en, text_en, text_zh, plan["id"])
             )
-            rows["bench_part_terms"].append((plan["id"], position, text_en, cjk_terms(text_zh)))
+            rows["bench_part_terms"].append(principle_terms(plan["id"], position, text_en, text_zh))
         for directive_id, zone_id, position, focus_area_ids in plan["directives"]:
             text_en = writer.en_text(rng, rng.randint(2, 5))
             text_zh = writer.zh_text(rng, rng.randint(2, 5))
             rows["policies_directive"].append(
                 (directive_id, position, text_en, text_en, text_zh, zone_id, plan["id"])
             )
-            rows["bench_part_terms"].append(
-                (plan["id"], 1000 + position, text_en, cjk_terms(text_zh))
-            )
+            rows["bench_part_terms"].append(directive_terms(plan["id"], position, text_en, text_zh))
             for focus_area_id in focus_area_ids:
                 rows["policies_directive_focus_areas"].append((directive_id, focus_area_id))
         for kind, target in plan["relations"]:
@@ -704,6 +695,48 @@ COPY_COLUMNS = {
     "bench_part_terms": "document_id, ord, text_en, zh",
     "bench_zone_terms": "id, name_zh, city_zh, province_zh, summary_zh, generated",
 }
+
+
+def document_terms(document_id, title_zh, doc_number, summary_zh, body_zh) -> tuple:
+    """A ``bench_document_terms`` row: the Chinese texts of a document as ``cjk_terms``."""
+    from core.search import cjk_terms
+
+    return (
+        document_id,
+        cjk_terms(title_zh),
+        cjk_terms(doc_number),
+        cjk_terms(summary_zh),
+        cjk_terms(body_zh),
+    )
+
+
+def principle_terms(document_id, position, text_en, text_zh) -> tuple:
+    """A ``bench_part_terms`` row; principles come first in a document's texts, by position."""
+    from core.search import cjk_terms
+
+    return (document_id, position, text_en, cjk_terms(text_zh))
+
+
+def directive_terms(document_id, position, text_en, text_zh) -> tuple:
+    """A ``bench_part_terms`` row; directives follow the principles, by position."""
+    from core.search import cjk_terms
+
+    return (document_id, 1000 + position, text_en, cjk_terms(text_zh))
+
+
+def zone_search_terms(zone_id, name_zh, city_zh="", province_zh="", summary_zh="", generated=True):
+    """A ``bench_zone_terms`` row; only ``generated`` zones get their vector from SQL."""
+    from core.search import cjk_terms
+
+    return (
+        zone_id,
+        cjk_terms(name_zh),
+        cjk_terms(city_zh),
+        cjk_terms(province_zh),
+        cjk_terms(summary_zh),
+        generated,
+    )
+
 
 STAGING_TABLES = """
 CREATE UNLOGGED TABLE bench_document_terms (
@@ -821,7 +854,6 @@ def generate(documents: int, zones: int, seed: int, workers: int, force: bool = 
     from django.core.management import call_command
     from django.db import connection, connections
 
-    from core.search import cjk_terms
     from core.text import pinyin_key
     from policies.models import Directive, PolicyDocument, Principle
     from zones.models import Authority, FocusArea, Program, Province, Zone
@@ -912,17 +944,17 @@ def generate(documents: int, zones: int, seed: int, workers: int, force: bool = 
         for focus_area_id in zone_focus.distinct(rng, rng.randint(2, 5)):
             zone_focus_rows.append((zone_id, focus_area_id))
         zone_terms.append(
-            (
+            zone_search_terms(
                 zone_id,
-                cjk_terms(zone["name_zh"]),
-                cjk_terms(zone["city_zh"]),
-                cjk_terms(province_names[zone["province_id"]][1]),
-                cjk_terms(summary_zh),
-                True,
+                zone["name_zh"],
+                zone["city_zh"],
+                province_names[zone["province_id"]][1],
+                summary_zh,
             )
         )
     for pk, name_zh in Zone.objects.filter(pk__lt=first_zone_id).values_list("pk", "name_zh_hans"):
-        zone_terms.append((pk, cjk_terms(name_zh or ""), "", "", "", False))
+        # The demo's zones have their vectors from the ORM; directives need their names' terms.
+        zone_terms.append(zone_search_terms(pk, name_zh, generated=False))
     connection.ensure_connection()
     with connection.connection.cursor() as cursor:
         for table, rows in (

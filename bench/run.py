@@ -365,6 +365,15 @@ def build_results(large: dict, small: dict | None, documents: int, zones: int) -
     }
 
 
+def verdict(item: dict) -> str:
+    if item["errors"]:
+        return "ERRORS"
+    target = TARGETS.get(item["name"])
+    if target is None:
+        return ""
+    return "ok" if item["ratio"] >= target else "low"
+
+
 def table(results: dict, small_size: tuple[int, int] | None) -> str:
     dataset = results["dataset"]
     lines = [
@@ -372,23 +381,21 @@ def table(results: dict, small_size: tuple[int, int] | None) -> str:
         f"{dataset['documents']:,} documents, {dataset['zones']:,} zones.",
         "",
     ]
-    small_label = f"{small_size[0]:,} docs" if small_size else "small"
+    small = f"vs {small_size[0]:,} docs" if small_size else "vs small"
     header = (
-        f"{'endpoint':<22} {'rps':>8} {'ratio':>6} {'target':>7}  {'p50 ms':>8} {'p95 ms':>8} "
-        f"{'queries':>7} {'errors':>6}  | {small_label}: {'queries':>7} {'p95 ×':>6}"
+        f"{'endpoint':<21} {'rps':>8} {'ratio':>6} {'target':>6} {'':<6} {'p50 ms':>8} "
+        f"{'p95 ms':>8} {'queries':>7} {'errors':>7} | {small}: {'queries':>7} {'p95 ×':>6}"
     )
     lines += [header, "-" * len(header)]
     for item in results["endpoints"]:
         target = TARGETS.get(item["name"])
-        verdict = "" if target is None else ("ok" if item["ratio"] >= target else "LOW")
-        target_text = f"{target:.2f}" if target is not None else "-"
         scale = results["scaling"].get(item["name"], {})
         p95_ratio = scale.get("p95_ratio")
         lines.append(
-            f"{item['name']:<22} {item['rps']:8.1f} {item['ratio']:6.3f} {target_text:>4} "
-            f"{verdict:<3}{item['p50_ms']:8.1f} {item['p95_ms']:8.1f} {item['queries']:>7} "
-            f"{item['errors']:>6}  | {' ' * (len(small_label) + 2)}"
-            f"{scale.get('queries_small', '-')!s:>7} "
+            f"{item['name']:<21} {item['rps']:8.1f} {item['ratio']:6.3f} "
+            f"{(f'{target:.2f}' if target is not None else '-'):>6} {verdict(item):<6} "
+            f"{item['p50_ms']:8.1f} {item['p95_ms']:8.1f} {item['queries']!s:>7} "
+            f"{item['errors']:>7} | {'':<{len(small)}}  {scale.get('queries_small', '-')!s:>7} "
             f"{(f'{p95_ratio:.2f}' if p95_ratio is not None else '-'):>6}"
         )
     return "\n".join(lines)
