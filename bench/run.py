@@ -185,7 +185,7 @@ class Server:
     def worker_description(self) -> str:
         with open(self.log_path) as handle:
             booted = sum(1 for line in handle if "Booting worker" in line)
-        return f"{booted} workers"
+        return f"{booted} worker boots (recycling after max_requests included)"
 
 
 def request(port: int, path: str, headers: dict[str, str]) -> tuple[int, dict[str, str]]:
