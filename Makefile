@@ -71,3 +71,14 @@ serve: install
 
 faults: install
 	$(PY) bench/faults.py $(FAULTS_ARGS)
+
+# ---- make bench (issue 6): the load benchmark; see notes/README-bench.md ---------------------
+# BENCH_ARGS passes options to bench/run.py, e.g. make bench BENCH_ARGS="--duration 5".
+BENCH_ARGS ?=
+.PHONY: bench
+bench: install
+	@command -v wrk >/dev/null 2>&1 || { \
+		echo "Installing wrk, the load generator (Debian package) ..."; \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get install -y -qq wrk || { $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq wrk; }; }
+	$(PY) -m bench.run $(BENCH_ARGS)

@@ -1,17 +1,28 @@
-"""gunicorn settings for production-like serving (``make serve``, ``make bench``)."""
+"""gunicorn settings for production-like serving (``make serve``, ``make bench``).
+
+Sized for a small machine that also runs PostgreSQL: ``WEB_CONCURRENCY`` worker processes
+(default: one per core plus one), each with ``GUNICORN_THREADS`` threads (default 2). A thread
+waiting for PostgreSQL lets another run Python, and the threaded worker keeps client
+connections alive between requests. Override both from the environment on a bigger machine.
+"""
 
 import multiprocessing
 import os
 
 bind = f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '8000')}"
-# Sync workers: each request is short and does its work in PostgreSQL.
-workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 + 1))
-worker_class = "sync"
+workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() + 1))
+threads = int(os.environ.get("GUNICORN_THREADS", "2"))
+worker_class = "gthread" if threads > 1 else "sync"
 timeout = 30
 graceful_timeout = 20
 keepalive = 5
-max_requests = 5000
-max_requests_jitter = 500
+# Recycle workers now and then, so that a slow leak cannot grow without bound.
+max_requests = 50000
+max_requests_jitter = 5000
+# Import the app once in the master: workers start (and restart) at once and share its memory.
+preload_app = True
 accesslog = None
 errorlog = "-"
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+# No runtime control socket: several servers on one machine would share its default path.
+control_socket_disable = True
