@@ -210,8 +210,13 @@ AXES_VERBOSE = False
 # proxies in front of the app that each append the address they saw to X-Forwarded-For (1 for
 # one nginx). The client is the address that many entries from the right, so a client cannot
 # forge it and the proxy's own address never stands for everyone. 0 (the default): the
-# connection's address.
-TRUSTED_PROXY_COUNT = int(os.environ.get("DJANGO_TRUSTED_PROXY_COUNT", "0"))
+# connection's address; 1 when DJANGO_BEHIND_PROXY=1 says one proxy is in front.
+TRUSTED_PROXY_COUNT = int(
+    os.environ.get(
+        "DJANGO_TRUSTED_PROXY_COUNT",
+        "1" if env_bool("DJANGO_BEHIND_PROXY", default=False) else "0",
+    )
+)
 AXES_CLIENT_IP_CALLABLE = "core.admin.security.client_ip_address"
 AXES_LOCKOUT_CALLABLE = "core.admin.security.lockout_response"
 
@@ -311,10 +316,6 @@ if not DEBUG:
     SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
     if env_bool("DJANGO_BEHIND_PROXY", default=False):
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-        # Operations: lock-outs count per client, not per proxy. The proxy overwrites
-        # X-Real-IP with the address it saw (nginx: proxy_set_header X-Real-IP $remote_addr),
-        # so a client cannot choose it; gunicorn listens where only the proxy can reach it.
-        AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_REAL_IP", "REMOTE_ADDR")
 
 # ---------------------------------------------------------------------------------------------
 # API
