@@ -15,7 +15,7 @@ from core.filters import (
     SlugsFilter,
     name_ordering,
 )
-from policies.models import DocumentType, PolicyDocument, Validity
+from policies.models import Directive, DocumentType, PolicyDocument, Validity
 from zones.models import Authority, FocusArea, Program, Zone
 
 POLICY_ORDERINGS = {
@@ -108,3 +108,21 @@ class PolicyFilter(FacetedFilterSet):
             "validity",
             "ordering",
         ]
+
+
+class DirectiveFilter(django_filters.FilterSet):
+    """What documents ask of zones: by zone, document, focus area, program, or words."""
+
+    q = SearchFilter(also_contains=("zone__name_en", "zone__name_zh_hans"))
+    zone = SlugsFilter(queryset=Zone.objects.published(), label=_("Zone"))
+    document = SlugsFilter(queryset=PolicyDocument.objects.published(), label=_("Document"))
+    focus_area = SlugsFilter(
+        field_name="focus_areas", queryset=FocusArea.objects.all(), label=_("Focus area")
+    )
+    program = SlugsFilter(
+        field_name="zone__program", queryset=Program.objects.published(), label=_("Program")
+    )
+
+    class Meta:
+        model = Directive
+        fields = ["q", "zone", "document", "focus_area", "program"]
