@@ -157,6 +157,7 @@ class SourceSerializer(serializers.ModelSerializer):
 class PolicySerializer(serializers.ModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="api:policy-detail", lookup_field="slug")
     html_url = PageURLField()
+    html_url_zh_hans = PageURLField(language="zh-hans")
     authorities = AuthoritySummarySerializer(many=True, read_only=True)
     written = PartialDateField(help_text=gettext_lazy("成文日期, as precise as the source."))
     issued = PartialDateField(help_text=gettext_lazy("发布日期, as precise as the source."))
@@ -172,6 +173,7 @@ class PolicySerializer(serializers.ModelSerializer):
         fields = [
             "url",
             "html_url",
+            "html_url_zh_hans",
             "slug",
             "title_en",
             "title_zh_hans",
@@ -445,6 +447,7 @@ class DirectiveSerializer(serializers.ModelSerializer):
     key = serializers.SerializerMethodField()
     url = DirectiveURLField()
     html_url = PageURLField()
+    html_url_zh_hans = PageURLField(language="zh-hans")
     document = DocumentSummarySerializer(read_only=True)
     zone = ZoneSummarySerializer(read_only=True)
     focus_areas = FocusAreaSummarySerializer(many=True, read_only=True)
@@ -454,6 +457,7 @@ class DirectiveSerializer(serializers.ModelSerializer):
         fields = [
             "url",
             "html_url",
+            "html_url_zh_hans",
             "key",
             "document",
             "zone",
@@ -540,6 +544,7 @@ class FocusAreaSerializer(serializers.ModelSerializer):
         view_name="api:focus-area-detail", lookup_field="slug"
     )
     html_url = PageURLField()
+    html_url_zh_hans = PageURLField(language="zh-hans")
     zone_count = serializers.IntegerField(read_only=True)
     document_count = serializers.IntegerField(read_only=True)
     zones_url = serializers.SerializerMethodField()
@@ -550,6 +555,7 @@ class FocusAreaSerializer(serializers.ModelSerializer):
         fields = [
             "url",
             "html_url",
+            "html_url_zh_hans",
             "slug",
             "name_en",
             "name_zh_hans",

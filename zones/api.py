@@ -143,6 +143,7 @@ class ZoneSummarySerializer(serializers.ModelSerializer):
 class ZoneSerializer(serializers.ModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="api:zone-detail", lookup_field="slug")
     html_url = PageURLField()
+    html_url_zh_hans = PageURLField(language="zh-hans")
     program = ProgramSummarySerializer(read_only=True)
     batch = BatchSummarySerializer(read_only=True, allow_null=True)
     province = ProvinceSummarySerializer(read_only=True)
@@ -158,6 +159,7 @@ class ZoneSerializer(serializers.ModelSerializer):
         fields = [
             "url",
             "html_url",
+            "html_url_zh_hans",
             "slug",
             "name_en",
             "name_zh_hans",
@@ -362,6 +364,7 @@ def facets_response(view, request, filterset):
 class ProgramSerializer(serializers.ModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="api:program-detail", lookup_field="slug")
     html_url = PageURLField()
+    html_url_zh_hans = PageURLField(language="zh-hans")
     authority = AuthoritySummarySerializer(read_only=True)
     batches = BatchSummarySerializer(many=True, read_only=True)
     zone_count = serializers.IntegerField(read_only=True)
@@ -372,6 +375,7 @@ class ProgramSerializer(serializers.ModelSerializer):
         fields = [
             "url",
             "html_url",
+            "html_url_zh_hans",
             "slug",
             "name_en",
             "name_zh_hans",

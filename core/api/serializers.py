@@ -3,6 +3,7 @@
 import copy
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils import translation
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -13,14 +14,18 @@ from core.services import record_save
 
 @extend_schema_field(OpenApiTypes.URI)
 class PageURLField(serializers.Field):
-    """The absolute address of the record's public page (``get_absolute_url()``)."""
+    """The absolute address of the record's public page (``get_absolute_url()``), in English
+    (the site's root) or, with ``language="zh-hans"``, in Chinese (under /zh-hans/)."""
 
-    def __init__(self, **kwargs):
+    def __init__(self, *, language="en", **kwargs):
         kwargs.update(source="*", read_only=True)
+        self.language = language
         super().__init__(**kwargs)
 
     def to_representation(self, record):
-        return self.context["request"].build_absolute_uri(record.get_absolute_url())
+        with translation.override(self.language):
+            path = record.get_absolute_url()
+        return self.context["request"].build_absolute_uri(path)
 
 
 @extend_schema_field({"type": "string", "nullable": True, "example": "2021-02"})

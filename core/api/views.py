@@ -186,7 +186,8 @@ class RegisterViewSet(RegisterViewSetBase):
 
 
 def _timestamp(moment):
-    return moment.timestamp() if moment is not None else None
+    # Whole seconds, as HTTP dates carry them; else If-Modified-Since would never match.
+    return int(moment.timestamp()) if moment is not None else None
 
 
 class WritableRegisterViewSet(RegisterViewSet):
@@ -218,7 +219,7 @@ class WritableRegisterViewSet(RegisterViewSet):
         response = Response(data, status=status_code)
         set_validators(response, etag, version)
         if status_code == status.HTTP_201_CREATED:
-            response["Location"] = data["url"]
+            response["Location"] = str(data["url"])
         return response
 
     def expected_version(self, request, record, *, required: bool) -> int | None:
