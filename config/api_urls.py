@@ -44,5 +44,5 @@ urlpatterns = [
         name="docs",
     ),
     # Anything else under /api/ answers 404 in the API's error shape, not as an HTML page.
-    re_path(r"^(?P<unmatched>.*)$", api_not_found),
+    re_path(r"^(?P<unmatched>[\s\S]*)\Z", api_not_found),
 ]

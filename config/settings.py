@@ -302,7 +302,7 @@ SPECTACULAR_SETTINGS = {
         "The public register of China's national AI pilot zones and their policy documents. "
         "Lists take the same filters as the pages; `format=csv` exports a whole filtered list. "
         "Every read sends an ETag: send it back in If-None-Match for a 304. "
-        "Errors have one shape: `{\"error\": {\"code\", \"message\", \"details\"}}`."
+        'Errors have one shape: `{"error": {"code", "message", "details"}}`.'
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,

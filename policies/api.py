@@ -4,6 +4,7 @@ A directive's key is its document's slug and its zone's slug joined by ``~``
 (``miit-second-batch-notice-2021~miit-beijing``): a document asks one thing of each zone.
 """
 
+import re
 from datetime import UTC, datetime
 
 from django.contrib.postgres.expressions import ArraySubquery
@@ -31,7 +32,12 @@ from core.api.csv import Column, CsvExport, absolute_page_url
 from core.api.exceptions import InvalidParameters
 from core.api.pagination import RegisterPagination
 from core.api.renderers import CSVRenderer
-from core.api.serializers import PageURLField, PartialDateField, RecordWriteSerializer
+from core.api.serializers import (
+    OptionalURLField,
+    PageURLField,
+    PartialDateField,
+    RecordWriteSerializer,
+)
 from core.api.views import (
     SLUG_PATTERN,
     RegisterViewSet,
@@ -146,6 +152,8 @@ class AttachmentSerializer(serializers.ModelSerializer):
 
 
 class SourceSerializer(serializers.ModelSerializer):
+    url = OptionalURLField()
+
     class Meta:
         model = Source
         fields = ["slug", "title", "url", "publisher", "published_on"]
@@ -167,6 +175,7 @@ class PolicySerializer(serializers.ModelSerializer):
     zones = ZoneSummarySerializer(many=True, read_only=True)
     focus_areas = FocusAreaSummarySerializer(many=True, read_only=True)
     directives = DirectiveSummarySerializer(many=True, read_only=True)
+    source_url = OptionalURLField()
 
     class Meta:
         model = PolicyDocument
@@ -613,7 +622,7 @@ class AuthoritySerializer(serializers.ModelSerializer):
     )
     html_url = serializers.SerializerMethodField()
     province = ProvinceSummarySerializer(read_only=True, allow_null=True)
-    website = serializers.URLField(source="url", read_only=True)
+    website = OptionalURLField(source="url")
     document_count = serializers.IntegerField(read_only=True)
 
     class Meta:
@@ -754,26 +763,33 @@ class ChangesPageSerializer(serializers.Serializer):
 MAX_MOMENT_LENGTH = 64
 
 
+# RFC 3339, as OpenAPI's date-time: a date, a time and an offset (Z for UTC).
+RFC_3339 = re.compile(
+    r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})", re.IGNORECASE
+)
+
+
 def parse_moment(text: str) -> datetime:
-    """An ISO 8601 date and time; without an offset it is read as UTC. Raises ValueError."""
-    if len(text) > MAX_MOMENT_LENGTH or "\x00" in text:
+    """An RFC 3339 date and time, with its offset. Raises ValueError."""
+    if len(text) > MAX_MOMENT_LENGTH or not RFC_3339.fullmatch(text):
         raise ValueError(text)
-    moment = datetime.fromisoformat(text.strip().upper())
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
+    text = text.upper()
+    if text[17:19] == "60":
+        # A leap second: Python's datetime has none; the second before is as good for a window.
+        text = text[:17] + "59" + text[19:]
+    moment = datetime.fromisoformat(text)
     try:
         return moment.astimezone(UTC)
     except OverflowError:
         # Within a day of year 1 or year 9999: as early or as late as can be.
-        return (
-            datetime.min.replace(tzinfo=UTC)
-            if moment.year == 1
-            else datetime.max.replace(tzinfo=UTC)
-        )
+        if moment.year == 1:
+            return datetime.min.replace(tzinfo=UTC)
+        return datetime.max.replace(tzinfo=UTC)
 
 
 MOMENT_HELP = gettext_lazy(
-    "An ISO 8601 date and time, e.g. 2026-05-01T08:00:00Z (UTC if no offset is given)."
+    "An RFC 3339 date and time with its offset, e.g. 2026-05-01T08:00:00Z or "
+    "2026-05-01T16:00:00+08:00."
 )
 
 
@@ -838,7 +854,9 @@ class ChangesViewSet(RegisterViewSetBase):
             try:
                 moments[name] = parse_moment(text)
             except ValueError:
-                errors[name] = [_("Give an ISO 8601 date and time, e.g. 2026-05-01T08:00:00Z.")]
+                errors[name] = [
+                    _("Give a date and time with its offset, e.g. 2026-05-01T08:00:00Z.")
+                ]
         if errors:
             raise InvalidParameters(errors)
         return moments["since"], min(moments.get("until", now), now)

@@ -1,5 +1,7 @@
 """The policies list's filters: one FilterSet for the page, the API, the CSV and the feed."""
 
+import re
+
 import django_filters
 from django import forms
 from django.db.models import F, Q
@@ -27,10 +29,19 @@ POLICY_ORDERINGS = {
 }
 
 
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
 class IsoDateField(forms.DateField):
     """Dates as ISO 8601 only (2021-02-19), the years PostgreSQL and Python both accept."""
 
     input_formats = ["%Y-%m-%d"]
+
+    def to_python(self, value):
+        # strptime also takes 2021-2-9; the API's schema promises exactly YYYY-MM-DD.
+        if isinstance(value, str) and value and not ISO_DATE.fullmatch(value):
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return super().to_python(value)
 
 
 class IsoDateFilter(django_filters.DateFilter):

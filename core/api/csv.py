@@ -47,24 +47,27 @@ class CsvExport:
         return [column.header for column in self.columns] + (["html_url"] if self.page_url else [])
 
     def rows(self, request, queryset):
-        expressions = {
-            f"c{index}": F(column.source) if isinstance(column.source, str) else column.source
-            for index, column in enumerate(self.columns)
-        }
+        sources = [
+            F(column.source) if isinstance(column.source, str) else column.source
+            for column in self.columns
+        ]
         if self.page_url:
-            expressions["page_slug"] = F(self.page_source)
-        records = queryset.prefetch_related(None).values(**expressions)
+            sources.append(F(self.page_source))
+        records = queryset.prefetch_related(None).values_list(*sources)
         language = translation.get_language()
         page_url = self.page_url(request) if self.page_url else None
-        cells = [(f"c{index}", column.cell) for index, column in enumerate(self.columns)]
+        cells = [column.cell for column in self.columns]
 
         def generate():
             # The body is produced after the view has returned: keep the request's language.
             with translation.override(language):
                 for record in records.iterator(chunk_size=CHUNK_SIZE):
-                    row = [cell(record[key]) if cell else record[key] for key, cell in cells]
+                    row = [
+                        cell(value) if cell else value
+                        for cell, value in zip(cells, record, strict=False)
+                    ]
                     if page_url:
-                        row.append(page_url(record["page_slug"]))
+                        row.append(page_url(record[-1]))
                     yield row
 
         return generate()

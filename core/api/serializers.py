@@ -4,6 +4,7 @@ import copy
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils import translation
+from django.utils.encoding import iri_to_uri
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -26,6 +27,19 @@ class PageURLField(serializers.Field):
         with translation.override(self.language):
             path = record.get_absolute_url()
         return self.context["request"].build_absolute_uri(path)
+
+
+@extend_schema_field({"type": "string", "format": "uri", "nullable": True})
+class OptionalURLField(serializers.Field):
+    """An address that may be missing: null rather than an empty string, which is no URI."""
+
+    def __init__(self, **kwargs):
+        kwargs.update(read_only=True)
+        super().__init__(**kwargs)
+
+    def to_representation(self, value):
+        # Sources give addresses with Chinese in them; a URI carries it percent-encoded.
+        return iri_to_uri(value) if value else None
 
 
 @extend_schema_field({"type": "string", "nullable": True, "example": "2021-02"})

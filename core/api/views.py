@@ -93,6 +93,12 @@ class RegisterViewSetBase(viewsets.GenericViewSet):
             return self.detail_serializer_class
         return self.serializer_class
 
+    def perform_content_negotiation(self, request, force=False):
+        if self.action is None:
+            # A method the view does not offer: answer 405 in JSON, whatever format was asked.
+            return JSONRenderer(), JSONRenderer.media_type
+        return super().perform_content_negotiation(request, force)
+
     def get_renderers(self):
         classes = self.list_renderer_classes if self.action == "list" else self.renderer_classes
         return [renderer() for renderer in classes]

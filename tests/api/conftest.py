@@ -11,9 +11,9 @@ from policies.demo import demo_load
 from tests.api.support import make_user, publisher_permissions
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="package")
 def demo_module(django_db_setup, django_db_blocker):
-    """The demo, loaded once for a whole test module and rolled back after it.
+    """The demo, loaded once for all the API tests and rolled back after the last of them.
 
     Each test still runs in its own savepoint (the ``db`` fixture), so what one test writes is
     gone before the next.

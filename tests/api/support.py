@@ -5,6 +5,7 @@ import csv
 import io
 
 from django.contrib.auth.models import Permission, User
+from django.db import connection
 from rest_framework.test import APIClient
 from simple_history.utils import bulk_create_with_history
 
@@ -157,3 +158,6 @@ def multiply_register(factor: int) -> None:
     copy_links(PolicyDocument, "zones", Zone)
     copy_links(PolicyDocument, "focus_areas", FocusArea)
     copy_links(Directive, "focus_areas", FocusArea)
+    # Fresh planner statistics, as autovacuum would gather after such a load.
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
