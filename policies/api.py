@@ -845,7 +845,7 @@ class ChangesViewSet(RegisterViewSetBase):
         moments = {}
         for name in ("since", "until"):
             text = request.query_params.get(name)
-            if text is None or text == "":
+            if text is None:
                 if name == "since":
                     errors[name] = [
                         _("Give the time of your last sync, e.g. 2026-05-01T08:00:00Z.")

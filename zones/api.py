@@ -18,7 +18,7 @@ from rest_framework.reverse import reverse
 
 from core.api.conditional import set_validators
 from core.api.csv import Column, CsvExport, absolute_page_url
-from core.api.exceptions import InvalidParameters
+from core.api.filters import check_filters
 from core.api.renderers import CSVRenderer, GeoJSONRenderer
 from core.api.serializers import PageURLField, PartialDateField, RecordWriteSerializer
 from core.api.views import (
@@ -334,8 +334,7 @@ class ZoneViewSet(WorkflowActionsMixin, WritableRegisterViewSet):
 
 
 def facets_response(view, request, filterset):
-    if not filterset.is_valid():
-        raise InvalidParameters({name: list(errors) for name, errors in filterset.errors.items()})
+    check_filters(filterset, request.query_params)
     not_modified, etag, version = view.not_modified_or_validators(request)
     if not_modified is not None:
         return not_modified

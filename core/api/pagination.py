@@ -16,7 +16,7 @@ MAX_PAGE_NUMBER = 1_000_000
 
 
 def _whole_number(text: str | None, *, name: str, low: int, high: int, errors: dict):
-    if text is None or text == "":
+    if text is None:
         return None
     if not (text.isascii() and text.isdigit()) or not low <= int(text) <= high:
         errors[name] = [

@@ -146,12 +146,12 @@ class RegisterViewSet(RegisterViewSetBase):
             queryset = self.filter_queryset(self.get_queryset())
         except InvalidParameters as invalid:
             errors.update(invalid.detail)
-        if output == "json":
-            # Report a bad page alongside bad filters, in one answer.
-            try:
-                RegisterPagination.validate(request)
-            except InvalidParameters as invalid:
-                errors.update(invalid.detail)
+        # Report a bad page alongside bad filters, in one answer (a CSV ignores the page, but
+        # a bad value is still a mistake worth telling).
+        try:
+            RegisterPagination.validate(request)
+        except InvalidParameters as invalid:
+            errors.update(invalid.detail)
         if errors:
             raise InvalidParameters(errors)
         not_modified, etag, version = self.not_modified_or_validators(request)

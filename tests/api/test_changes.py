@@ -201,6 +201,13 @@ def test_times_are_read_with_their_offset_and_a_later_until_is_now(api):
     assert datetime.datetime.fromisoformat(window["until"]) <= timezone.now()
 
 
+def test_an_empty_until_is_a_400(api):
+    response = api.get("/api/v1/changes/", {"since": "2026-01-01T00:00:00Z", "until": ""})
+
+    assert response.status_code == 400
+    assert "until" in response.json()["error"]["details"]
+
+
 def test_an_empty_window_is_an_empty_feed(api):
     later = timezone.now()
 

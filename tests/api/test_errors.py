@@ -44,6 +44,11 @@ def error(response, status):
         ("policies", {"zone": "miit-wuhan"}, "zone"),
         ("directives", {"document": "nowhere"}, "document"),
         ("focus-areas", {"page": "x"}, "page"),
+        ("focus-areas", {"format": "csv", "page_size": "0"}, "page_size"),
+        ("policies", {"issued_before": ""}, "issued_before"),
+        ("zones", {"ordering": ""}, "ordering"),
+        ("zones", {"batch": ""}, "batch"),
+        ("zones", {"page": ""}, "page"),
     ],
 )
 def test_a_bad_parameter_is_a_400_that_names_it(api, path, query, parameter):
@@ -59,6 +64,10 @@ def test_every_bad_parameter_is_named_at_once(api):
     response = api.get("/api/v1/zones/?program=nowhere&batch=0&page=x&page_size=500")
 
     assert set(error(response, 400)["details"]) == {"program", "batch", "page", "page_size"}
+
+
+def test_an_empty_search_is_no_search(api):
+    assert api.get("/api/v1/zones/?q=").json()["count"] == 23
 
 
 def test_unknown_parameters_are_ignored(api):
