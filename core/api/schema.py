@@ -124,6 +124,12 @@ class RegisterAutoSchema(AutoSchema):
     def _detail_serializer(self):
         return getattr(self.view, "detail_serializer_class", None) or self.view.serializer_class
 
+    def get_filter_backends(self):
+        # Facets take the list's filters, though they answer with counts, not a list.
+        if self._action() == "facets":
+            return getattr(self.view, "filter_backends", [])
+        return super().get_filter_backends()
+
     def get_request_serializer(self):
         action = self._action()
         if action in ("submit", "withdraw"):
