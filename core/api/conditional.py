@@ -50,14 +50,13 @@ def _history_models():
             yield model
 
 
-def _version_sql() -> tuple[str, int]:
+def _version_sql() -> str:
     quote = connection.ops.quote_name
     columns = []
     for model in sorted(_history_models(), key=lambda m: m._meta.label):
         history = quote(model.history.model._meta.db_table)
         columns.append(f"(SELECT MAX(history_id) FROM {history})")
         columns.append(f"(SELECT MAX(history_date) FROM {history})")
-    dated = len(columns)
     for model in sorted(apps.get_models(), key=lambda m: m._meta.label):
         if issubclass(model, Publishable) and model._meta.app_label in TRACKED_APPS:
             table = quote(model._meta.db_table)
@@ -67,24 +66,24 @@ def _version_sql() -> tuple[str, int]:
     for label in REFERENCE_TABLE_MODELS:
         table = quote(apps.get_model(label)._meta.db_table)
         columns.append(f"(SELECT md5(string_agg(t::text, ',' ORDER BY t.id)) FROM {table} t)")
-    return "SELECT " + ", ".join(columns), dated
+    return "SELECT " + ", ".join(columns)
 
 
-_SQL_CACHE: dict[str, tuple[str, int]] = {}
+_SQL_CACHE: dict[str, str] = {}
 
 
 def data_version() -> DataVersion:
     if connection.alias not in _SQL_CACHE:
         _SQL_CACHE[connection.alias] = _version_sql()
-    sql, dated = _SQL_CACHE[connection.alias]
     with connection.cursor() as cursor:
-        cursor.execute(sql)
+        cursor.execute(_SQL_CACHE[connection.alias])
         row = cursor.fetchone()
-    times = [value for index, value in enumerate(row) if isinstance(value, datetime)]
-    histories = row[:dated]
-    last_modified = max(times) if times else None
-    digest = hashlib.sha256(repr([*histories, *row[dated:]]).encode()).hexdigest()
-    return DataVersion(digest=digest, last_modified=last_modified)
+    # The latest save, delete or go-live: when the data behind any answer last changed.
+    times = [value for value in row if isinstance(value, datetime)]
+    return DataVersion(
+        digest=hashlib.sha256(repr(row).encode()).hexdigest(),
+        last_modified=max(times) if times else None,
+    )
 
 
 def audience(request) -> str:

@@ -39,6 +39,7 @@ from core.api.filters import RegisterFilterBackend
 from core.api.negotiation import RegisterContentNegotiation
 from core.api.pagination import RegisterPagination
 from core.api.permissions import RegisterPermissions
+from core.api.renderers import csv_response
 from core.models import Publishable
 from core.services import record_publish, record_submit, record_withdraw
 
@@ -157,7 +158,10 @@ class RegisterViewSet(RegisterViewSetBase):
         not_modified, etag, version = self.not_modified_or_validators(request)
         if not_modified is not None:
             return not_modified
-        if output == "csv":
+        if output == "csv" and request.method == "HEAD":
+            # The headers alone: no reason to read every record.
+            response = csv_response(filename=self.csv_export.filename, header=[], rows=iter(()))
+        elif output == "csv":
             response = self.csv_export.response(request, queryset)
         elif output == "geojson":
             response = Response(self.geojson(request, queryset))

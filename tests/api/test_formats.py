@@ -144,3 +144,12 @@ def test_errors_are_json_even_when_csv_was_asked_for(api):
     assert response.status_code == 400
     assert response["Content-Type"] == "application/json"
     assert response.json()["error"]["details"]["program"]
+
+
+def test_head_of_a_csv_export_reads_no_records(api, django_assert_max_num_queries):
+    with django_assert_max_num_queries(1):
+        response = api.head("/api/v1/zones/", {"format": "csv"})
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response["ETag"] == api.get("/api/v1/zones/", {"format": "csv"})["ETag"]
