@@ -118,6 +118,9 @@ class RegisterViewSetBase(viewsets.GenericViewSet):
         not_modified = get_conditional_response(
             request, etag=etag, last_modified=_timestamp(version.last_modified)
         )
+        if not_modified is not None and not_modified.status_code == 412:
+            # A read with an If-Match that no longer matches: in the API's error shape.
+            raise PreconditionFailed()
         if not_modified is not None:
             set_validators(not_modified, etag, version)
         return not_modified, etag, version

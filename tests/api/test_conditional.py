@@ -60,6 +60,13 @@ def test_a_304_reads_no_records(api, django_assert_num_queries):
         assert response.status_code == 304
 
 
+def test_a_read_with_a_stale_if_match_is_a_412_in_the_error_shape(api):
+    response = api.get("/api/v1/zones/miit-beijing/", HTTP_IF_MATCH='"v0-0"')
+
+    assert response.status_code == 412
+    assert response.json()["error"]["code"] == "precondition_failed"
+
+
 def test_lists_send_last_modified_and_answer_if_modified_since(api):
     first = api.get("/api/v1/policies/")
 

@@ -10,6 +10,7 @@ import pytest
 from django.db import transaction
 
 from core.models import Status
+from policies.models import PolicyDocument
 from tests.api.support import client_for
 from tests.factories import PolicyDocumentFactory
 from zones.models import Zone
@@ -199,3 +200,29 @@ def test_the_public_and_accounts_without_permissions_never_see_a_draft(api, user
             assert f"\n{slug}," not in text, (path, slug)
     for path in [f"/api/v1/zones/{DRAFT_ZONE}/", f"/api/v1/policies/{DRAFT_DOCUMENT}/"]:
         assert client.get(path).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("actor", "path"),
+    [
+        ("editor", f"/api/v1/zones/{DRAFT_ZONE}/"),
+        ("publisher", f"/api/v1/zones/{PUBLIC_ZONE}/"),
+        ("superuser", f"/api/v1/policies/{PUBLIC_DOCUMENT}/"),
+    ],
+)
+def test_a_write_on_a_stale_version_is_a_412_and_changes_nothing(api, users, actor, path):
+    client = client_for(users[actor])
+    read = client.get(path)
+    model = Zone if "/zones/" in path else PolicyDocument
+    record = model.objects.get(slug=path.split("/")[4])
+    record.summary_en = "A colleague's change."
+    record.save()
+
+    response = client.patch(
+        path, {"summary_en": "Mine."}, format="json", HTTP_IF_MATCH=read["ETag"]
+    )
+
+    assert response.status_code == 412
+    current = model.objects.get(pk=record.pk)
+    assert current.summary_en == "A colleague's change."
+    assert current.version == record.version
