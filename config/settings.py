@@ -6,9 +6,11 @@ cache. With ``DJANGO_DEBUG=0`` the values that production must choose (``DJANGO_
 """
 
 import os
+import re
 from pathlib import Path
 
 import dj_database_url
+from corsheaders.defaults import default_headers as default_cors_headers
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
@@ -321,18 +323,60 @@ if not DEBUG:
 # API
 # ---------------------------------------------------------------------------------------------
 
+# The API (issue 5). Reads are public; writes take a token (issued and revoked in the admin) or
+# the admin session with its CSRF token, and follow the admin's permissions.
 REST_FRAMEWORK = {
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_SCHEMA_CLASS": "core.api.schema.RegisterAutoSchema",
+    "DEFAULT_FILTER_BACKENDS": ["core.api.filters.RegisterFilterBackend"],
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["core.api.permissions.RegisterPermissions"],
+    # JSON only: the browsable API would list related records in its forms.
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "core.api.negotiation.RegisterContentNegotiation",
+    "DEFAULT_PAGINATION_CLASS": "core.api.pagination.RegisterPagination",
+    "DEFAULT_THROTTLE_CLASSES": ["core.api.throttling.AnonymousRateThrottle"],
+    "EXCEPTION_HANDLER": "core.api.exceptions.api_exception_handler",
+    "NUM_PROXIES": 1 if env_bool("DJANGO_BEHIND_PROXY", default=False) else 0,
+    "URL_FORMAT_OVERRIDE": "format",
+    "COERCE_DECIMAL_TO_STRING": False,
 }
+# Requests per period for anonymous clients, e.g. "300/minute"; empty turns throttling off
+# (the benchmark does). Signed-in clients are not throttled.
+API_ANON_THROTTLE_RATE = os.environ.get("DJANGO_API_THROTTLE_ANON", "300/minute").strip()
+if API_ANON_THROTTLE_RATE and not re.fullmatch(
+    r"\d+/(s|sec|second|m|min|minute|h|hour|d|day)", API_ANON_THROTTLE_RATE
+):
+    raise ImproperlyConfigured(
+        "DJANGO_API_THROTTLE_ANON must look like 300/minute (or be empty for no limit)."
+    )
+# How long shared caches may keep an anonymous API read before revalidating it.
+API_CACHE_MAX_AGE = int(os.environ.get("DJANGO_API_CACHE_MAX_AGE", "60"))
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "AI Pilot Zones API",
     "DESCRIPTION": (
-        "The public register of China's national AI pilot zones and their policy documents."
+        "The public register of China's national AI pilot zones and their policy documents. "
+        "Lists take the same filters as the pages; `format=csv` exports a whole filtered list. "
+        "Every read sends an ETag: send it back in If-None-Match for a 304. "
+        'Errors have one shape: `{"error": {"code", "message", "details"}}`.'
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "core.api.schema.cap_repeated_parameters",
+    ],
+    "ENUM_NAME_OVERRIDES": {
+        "DatePrecisionEnum": "core.dates.DatePrecision",
+        "RelationKindEnum": "policies.models.RelationKind",
+        "AttachmentKindEnum": "policies.models.Attachment.Kind",
+    },
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
@@ -340,7 +384,10 @@ SPECTACULAR_SETTINGS = {
 
 CORS_URLS_REGEX = r"^/api/.*$"
 CORS_ALLOW_ALL_ORIGINS = True
+# Cross-origin reads carry no cookies; a token in the Authorization header still works.
 CORS_ALLOW_CREDENTIALS = False
+CORS_ALLOW_HEADERS = [*default_cors_headers, "if-match", "if-none-match", "if-modified-since"]
+CORS_EXPOSE_HEADERS = ["ETag", "Last-Modified", "Location", "Retry-After"]
 
 # ---------------------------------------------------------------------------------------------
 # Logging

@@ -23,6 +23,8 @@ urlpatterns = [
     ),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    # The API (issue 5): /api/v1/, /api/schema/, /api/docs/. Outside the language prefixes.
+    path("api/", include("config.api_urls")),
 ]
 
 urlpatterns += i18n_patterns(

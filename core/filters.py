@@ -2,16 +2,20 @@
 its feed, and computes facet counts for its own filters."""
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import django_filters
+import django_filters.fields
 from django import forms
 from django.contrib.postgres.search import SearchRank
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator, validate_slug
 from django.db.models import Count, Exists, F, OuterRef, Q
 from django.db.models.functions import Lower
+from django.utils import translation
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 
 from core.search import MAX_QUERY_LENGTH, normalise_query, search_query
 
@@ -20,6 +24,8 @@ def chinese_active() -> bool:
     return (get_language() or "").lower().startswith("zh")
 
 
+# Described for the OpenAPI schema as what the form accepts: up to 200 characters, no NUL.
+@extend_schema_field({"type": "string", "maxLength": MAX_QUERY_LENGTH, "pattern": "^[^\\x00]*$"})
 class SearchFilter(django_filters.CharFilter):
     """Full-text search over the model's ``search_vector`` (see ``core.search``).
 
@@ -44,12 +50,51 @@ class SearchFilter(django_filters.CharFilter):
         return qs.filter(condition)
 
 
+# A parameter may repeat, but not without end: each value costs the database a comparison.
+MAX_REPEATED_VALUES = 100
+MAX_SLUG_LENGTH = 100
+
+
+class SlugsField(django_filters.fields.ModelMultipleChoiceField):
+    """Checks that every value looks like a slug before the database sees it: a NUL byte or a
+    10 kB value is a form error, never a database error."""
+
+    def _check_values(self, value):
+        if len(value) > MAX_REPEATED_VALUES:
+            raise ValidationError(
+                _("Give at most %(limit)s values."),
+                code="too_many_values",
+                params={"limit": MAX_REPEATED_VALUES},
+            )
+        for item in value:
+            if not isinstance(item, str) or len(item) > MAX_SLUG_LENGTH:
+                raise ValidationError(
+                    _("“%(value)s” is not a valid slug."),
+                    code="invalid_slug",
+                    params={"value": str(item)[:MAX_SLUG_LENGTH]},
+                )
+            try:
+                validate_slug(item)
+            except ValidationError:
+                raise ValidationError(
+                    _("“%(value)s” is not a valid slug."),
+                    code="invalid_slug",
+                    params={"value": item.replace("\x00", "")},
+                ) from None
+        return super()._check_values(value)
+
+
+@extend_schema_field(
+    {"type": "string", "pattern": "^[-a-zA-Z0-9_]+$", "maxLength": MAX_SLUG_LENGTH}
+)
 class SlugsFilter(django_filters.ModelMultipleChoiceFilter):
     """Any of several related records, by slug. The parameter may repeat.
 
     Through a many-to-many field the filter is a semi-join (``EXISTS``), so a record that
     matches twice is still listed once and no ``DISTINCT`` is needed.
     """
+
+    field_class = SlugsField
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("to_field_name", "slug")
@@ -91,9 +136,23 @@ class MultipleIntegerField(forms.Field):
             return []
         if not isinstance(value, list | tuple):
             value = [value]
+        if len(value) > MAX_REPEATED_VALUES:
+            raise ValidationError(
+                _("Give at most %(limit)s values."),
+                code="too_many_values",
+                params={"limit": MAX_REPEATED_VALUES},
+            )
         return sorted({self.item_field.clean(item) for item in value if item not in ("", None)})
 
 
+# The OpenAPI schema describes the repeated parameter as what it is: a list of whole numbers.
+@extend_schema_field(
+    {
+        "type": "array",
+        "items": {"type": "integer", "minimum": 1, "maximum": 999},
+        "maxItems": MAX_REPEATED_VALUES,
+    }
+)
 class MultipleIntegerFilter(django_filters.Filter):
     field_class = MultipleIntegerField
 
@@ -192,6 +251,8 @@ class FacetOption:
     count: int
     selected: bool
     sort_key: str = ""
+    # The label in every language ("en", "zh-hans"), for the API, which serves both at once.
+    labels: dict[str, str] = field(default_factory=dict)
 
 
 class FacetedFilterSet(django_filters.FilterSet):
@@ -243,25 +304,36 @@ class FacetedFilterSet(django_filters.FilterSet):
             options = []
             for row in rows:
                 value = row[facet.value]
-                if facet.choices is not None:
-                    label = str(facet.choices.get(value, value))
-                elif facet.label_format is not None:
-                    label = facet.label_format(value)
-                else:
-                    label = (chinese and row.get(facet.label_zh)) or row.get(facet.label_en) or ""
-                    qualifier = (chinese and row.get(facet.qualifier_zh)) or row.get(
-                        facet.qualifier_en
-                    )
-                    if qualifier:
-                        label = f"{label} · {qualifier}"
+                labels = {
+                    "en": facet_label(facet, row, chinese=False),
+                    "zh-hans": facet_label(facet, row, chinese=True),
+                }
+                label = labels["zh-hans"] if chinese else labels["en"]
                 pinyin = row.get(facet.sort_key) if chinese and facet.sort_key else None
                 sort_key = str(pinyin or label).lower()
                 options.append(
-                    FacetOption(str(value), label, row["count"], str(value) in selected, sort_key)
+                    FacetOption(
+                        str(value), label, row["count"], str(value) in selected, sort_key, labels
+                    )
                 )
             seen = {option.value for option in options}
             for value in selected - seen:
-                options.append(FacetOption(value, value, 0, True, value))
+                options.append(
+                    FacetOption(value, value, 0, True, value, {"en": value, "zh-hans": value})
+                )
             options.sort(key=lambda option: (-option.count, option.sort_key))
             result[name] = options
         return result
+
+
+def facet_label(facet: Facet, row: dict, *, chinese: bool) -> str:
+    """One option's label in English or Chinese, falling back to English where Chinese is empty."""
+    value = row[facet.value]
+    if facet.choices is not None or facet.label_format is not None:
+        with translation.override("zh-hans" if chinese else "en"):
+            if facet.choices is not None:
+                return str(facet.choices.get(value, value))
+            return str(facet.label_format(value))
+    label = (chinese and row.get(facet.label_zh)) or row.get(facet.label_en) or ""
+    qualifier = (chinese and row.get(facet.qualifier_zh)) or row.get(facet.qualifier_en)
+    return f"{label} · {qualifier}" if qualifier else label

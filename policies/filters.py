@@ -1,5 +1,7 @@
 """The policies list's filters: one FilterSet for the page, the API, the CSV and the feed."""
 
+import re
+
 import django_filters
 from django import forms
 from django.db.models import F, Q
@@ -15,7 +17,7 @@ from core.filters import (
     SlugsFilter,
     name_ordering,
 )
-from policies.models import DocumentType, PolicyDocument, Validity
+from policies.models import Directive, DocumentType, PolicyDocument, Validity
 from zones.models import Authority, FocusArea, Program, Zone
 
 POLICY_ORDERINGS = {
@@ -27,10 +29,19 @@ POLICY_ORDERINGS = {
 }
 
 
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
 class IsoDateField(forms.DateField):
     """Dates as ISO 8601 only (2021-02-19), the years PostgreSQL and Python both accept."""
 
     input_formats = ["%Y-%m-%d"]
+
+    def to_python(self, value):
+        # strptime also takes 2021-2-9; the API's schema promises exactly YYYY-MM-DD.
+        if isinstance(value, str) and value and not ISO_DATE.fullmatch(value):
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return super().to_python(value)
 
 
 class IsoDateFilter(django_filters.DateFilter):
@@ -108,3 +119,21 @@ class PolicyFilter(FacetedFilterSet):
             "validity",
             "ordering",
         ]
+
+
+class DirectiveFilter(django_filters.FilterSet):
+    """What documents ask of zones: by zone, document, focus area, program, or words."""
+
+    q = SearchFilter(also_contains=("zone__name_en", "zone__name_zh_hans"))
+    zone = SlugsFilter(queryset=Zone.objects.published(), label=_("Zone"))
+    document = SlugsFilter(queryset=PolicyDocument.objects.published(), label=_("Document"))
+    focus_area = SlugsFilter(
+        field_name="focus_areas", queryset=FocusArea.objects.all(), label=_("Focus area")
+    )
+    program = SlugsFilter(
+        field_name="zone__program", queryset=Program.objects.published(), label=_("Program")
+    )
+
+    class Meta:
+        model = Directive
+        fields = ["q", "zone", "document", "focus_area", "program"]

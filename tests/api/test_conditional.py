@@ -1,0 +1,166 @@
+"""Conditional GET, caching headers and CORS: what lets a consumer or a shared cache skip work."""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from tests.api.support import client_for
+from tests.factories import ZoneFactory
+from zones.models import Program, Zone
+
+pytestmark = pytest.mark.django_db
+
+READS = [
+    "/api/v1/",
+    "/api/v1/zones/",
+    "/api/v1/zones/?format=csv",
+    "/api/v1/zones/?format=geojson",
+    "/api/v1/zones/miit-beijing/",
+    "/api/v1/zones/facets/",
+    "/api/v1/policies/",
+    "/api/v1/policies/miit-second-batch-notice-2021/",
+    "/api/v1/policies/facets/",
+    "/api/v1/directives/",
+    "/api/v1/focus-areas/smart-port/",
+    "/api/v1/programs/miit/",
+    "/api/v1/batches/miit~2/",
+    "/api/v1/authorities/",
+    "/api/v1/provinces/",
+    "/api/v1/regions/",
+    "/api/v1/changes/?since=2020-01-01T00:00:00Z",
+]
+
+
+@pytest.mark.parametrize("path", READS)
+def test_every_read_sends_an_etag_and_answers_if_none_match_with_304(api, path):
+    first = api.get(path)
+    assert first.status_code == 200
+    assert first["ETag"].startswith('"')
+    assert first["Cache-Control"] == "public, max-age=60"
+
+    again = api.get(path, HTTP_IF_NONE_MATCH=first["ETag"])
+
+    assert again.status_code == 304
+    assert again.content == b""
+    assert again["ETag"] == first["ETag"]
+    assert again["Cache-Control"] == "public, max-age=60"
+
+
+def test_a_304_reads_no_records(api, django_assert_num_queries):
+    etag = api.get("/api/v1/zones/?program=miit")["ETag"]
+    detail_etag = api.get("/api/v1/zones/miit-beijing/")["ETag"]
+
+    # The program filter's value is checked (1), then the data version is read (1).
+    with django_assert_num_queries(2):
+        assert api.get("/api/v1/zones/?program=miit", HTTP_IF_NONE_MATCH=etag).status_code == 304
+    # The record's version (1) and the data version (1).
+    with django_assert_num_queries(2):
+        response = api.get("/api/v1/zones/miit-beijing/", HTTP_IF_NONE_MATCH=detail_etag)
+        assert response.status_code == 304
+
+
+def test_a_read_with_a_stale_if_match_is_a_412_in_the_error_shape(api):
+    response = api.get("/api/v1/zones/miit-beijing/", HTTP_IF_MATCH='"v0-0"')
+
+    assert response.status_code == 412
+    assert response.json()["error"]["code"] == "precondition_failed"
+
+
+def test_lists_send_last_modified_and_answer_if_modified_since(api):
+    first = api.get("/api/v1/policies/")
+
+    again = api.get("/api/v1/policies/", HTTP_IF_MODIFIED_SINCE=first["Last-Modified"])
+
+    assert again.status_code == 304
+
+
+def test_saving_a_record_changes_the_etag_of_its_list_and_detail(api):
+    list_etag = api.get("/api/v1/zones/")["ETag"]
+    detail_etag = api.get("/api/v1/zones/miit-beijing/")["ETag"]
+
+    zone = Zone.objects.get(slug="miit-beijing")
+    zone.summary_en = "Rewritten."
+    zone.save()
+
+    assert api.get("/api/v1/zones/", HTTP_IF_NONE_MATCH=list_etag).status_code == 200
+    fresh = api.get("/api/v1/zones/miit-beijing/", HTTP_IF_NONE_MATCH=detail_etag)
+    assert fresh.status_code == 200
+    assert fresh.json()["summary_en"] == "Rewritten."
+    assert fresh["ETag"].startswith(f'"v{zone.version}-')
+
+
+def test_renaming_a_related_record_changes_the_etag_of_what_nests_it(api):
+    etag = api.get("/api/v1/zones/miit-beijing/")["ETag"]
+
+    program = Program.objects.get(slug="miit")
+    program.short_name_en = "MIIT zones"
+    program.save()
+
+    fresh = api.get("/api/v1/zones/miit-beijing/", HTTP_IF_NONE_MATCH=etag)
+    assert fresh.status_code == 200
+    assert fresh.json()["program"]["short_name_en"] == "MIIT zones"
+
+
+def test_a_scheduled_zone_going_live_changes_the_etag(api):
+    ZoneFactory(slug="scheduled", go_live_at=timezone.now() + datetime.timedelta(days=1))
+    etag = api.get("/api/v1/zones/")["ETag"]
+    assert api.get("/api/v1/zones/", HTTP_IF_NONE_MATCH=etag).status_code == 304
+
+    # Its go-live time passes (moved rather than waited for; no save, so no history row).
+    Zone.objects.filter(slug="scheduled").update(
+        go_live_at=timezone.now() - datetime.timedelta(seconds=1)
+    )
+
+    fresh = api.get("/api/v1/zones/", {"page_size": 100}, HTTP_IF_NONE_MATCH=etag)
+    assert fresh.status_code == 200
+    assert "scheduled" in [zone["slug"] for zone in fresh.json()["results"]]
+
+
+def test_each_format_and_each_audience_has_its_own_etag(api, users):
+    as_json = api.get("/api/v1/zones/")["ETag"]
+    as_csv = api.get("/api/v1/zones/?format=csv")["ETag"]
+    for_editor = client_for(users["editor"]).get("/api/v1/zones/")
+
+    assert len({as_json, as_csv, for_editor["ETag"]}) == 3
+    assert for_editor["Cache-Control"] == "private, no-store"
+
+
+def test_reads_vary_on_what_changes_them(api):
+    vary = {value.strip().lower() for value in api.get("/api/v1/zones/")["Vary"].split(",")}
+
+    assert {"accept", "authorization", "cookie"} <= vary
+
+
+def test_errors_are_not_cached(api):
+    assert api.get("/api/v1/zones/nowhere/")["Cache-Control"] == "no-store"
+    assert api.get("/api/v1/zones/?page=0")["Cache-Control"] == "no-store"
+
+
+def test_head_answers_like_get_without_a_body(api):
+    response = api.head("/api/v1/zones/miit-beijing/")
+
+    assert response.status_code == 200
+    assert response["ETag"]
+    assert response.content == b""
+
+
+def test_any_origin_may_read_but_never_with_credentials(api):
+    response = api.get("/api/v1/zones/", HTTP_ORIGIN="https://maps.example.org")
+
+    assert response["Access-Control-Allow-Origin"] == "*"
+    assert "Access-Control-Allow-Credentials" not in response
+    assert "etag" in response["Access-Control-Expose-Headers"].lower()
+
+
+def test_a_cross_origin_conditional_read_passes_the_preflight(api):
+    response = api.options(
+        "/api/v1/zones/",
+        HTTP_ORIGIN="https://maps.example.org",
+        HTTP_ACCESS_CONTROL_REQUEST_METHOD="GET",
+        HTTP_ACCESS_CONTROL_REQUEST_HEADERS="if-none-match",
+    )
+
+    assert response.status_code == 200
+    assert "if-none-match" in response["Access-Control-Allow-Headers"].lower()
+    assert "Access-Control-Allow-Credentials" not in response
