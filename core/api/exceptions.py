@@ -44,7 +44,7 @@ class PreconditionRequired(exceptions.APIException):
 class PayloadTooLarge(exceptions.APIException):
     status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
     default_detail = gettext_lazy("The request body is too large.")
-    default_code = "payload_too_large"
+    default_code = "request_too_large"
 
 
 class StateConflict(exceptions.APIException):

@@ -2,15 +2,13 @@
 
 Reading is open to everyone, but what a reader sees depends on them (``visible_to``): drafts only
 for users who may view the model in the admin. Editors (``add_``/``change_`` permissions) create
-records, which start as drafts, change them while they are not public and submit them for review.
-Publishers (``publish_`` permission) publish, schedule and withdraw, and they alone change a record
-the public can already see, since that change goes live at once.
+records, which start as drafts, change them and submit them for review; an editor's change to a
+public record sends it back to review, as in the admin (``core.services.record_save``).
+Publishers (``publish_`` permission) publish, schedule and withdraw.
 """
 
 from django.utils.translation import gettext_lazy as _
 from rest_framework.permissions import SAFE_METHODS, BasePermission
-
-from core.models import Status
 
 ACTION_PERMISSIONS = {
     "create": "add",
@@ -43,19 +41,3 @@ class RegisterPermissions(BasePermission):
         if codename is None:
             return False
         return user.has_perm(model_permission(view.queryset.model, codename))
-
-    def has_object_permission(self, request, view, obj):
-        if request.method in SAFE_METHODS:
-            return True
-        changes_public_record = (
-            view.action in ("update", "partial_update") and obj.status == Status.PUBLISHED
-        )
-        if changes_public_record and not request.user.has_perm(
-            model_permission(type(obj), "publish")
-        ):
-            self.message = _(
-                "This record is published or scheduled: only a publisher may change it. "
-                "Ask a publisher, or withdraw it first."
-            )
-            return False
-        return True

@@ -88,7 +88,7 @@ ERRORS = {
         description="If-Match names a version that is no longer current; nothing was changed.",
     ),
     413: _error(
-        "payload_too_large",
+        "request_too_large",
         413,
         "The request body is too large.",
         description="The body is larger than the server accepts.",

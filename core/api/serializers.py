@@ -102,7 +102,7 @@ class RecordWriteSerializer(serializers.ModelSerializer):
         validated_data.pop("expected_version", None)
         record = self.Meta.model(**validated_data)
         record.status = Status.DRAFT
-        record_save(record=record, expected_version=None)
+        record_save(record=record, expected_version=None, user=self.context["request"].user)
         for name, values in related.items():
             getattr(record, name).set(values)
         return record
@@ -114,7 +114,10 @@ class RecordWriteSerializer(serializers.ModelSerializer):
         }
         for name, value in validated_data.items():
             setattr(instance, name, value)
-        record_save(record=instance, expected_version=expected_version)
+        # The workflow rules apply: an editor's change to a public record goes back to review.
+        record_save(
+            record=instance, expected_version=expected_version, user=self.context["request"].user
+        )
         for name, values in related.items():
             getattr(instance, name).set(values)
         return instance

@@ -6,9 +6,8 @@ from django.db import transaction
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from core.management.commands.demo_accounts import editor_permissions
 from policies.demo import demo_load
-from tests.api.support import make_user, publisher_permissions
+from tests.api.support import editor_permissions, make_user, publisher_permissions
 
 
 @pytest.fixture(scope="package")

@@ -4,13 +4,13 @@ fifty times the size of the demo."""
 import csv
 import io
 
-from django.contrib.auth.models import Permission, User
+from django.contrib.auth.models import Group, User
 from django.db import connection
 from rest_framework.test import APIClient
 from simple_history.utils import bulk_create_with_history
 
-from core.management.commands.demo_accounts import editor_permissions
 from policies.models import Directive, PolicyDocument
+from tests.newsroom import ensure_roles
 from zones.models import Authority, Batch, FocusArea, Program, Province, Region, Zone
 
 
@@ -23,9 +23,16 @@ def make_user(username, permissions=(), *, superuser=False) -> User:
     return User.objects.get(pk=user.pk)
 
 
+def editor_permissions():
+    """The Editors group's permissions, as the roles migration defines them."""
+    ensure_roles()
+    return list(Group.objects.get(name="Editors").permissions.all())
+
+
 def publisher_permissions():
-    """An editor's permissions and every publish_ permission."""
-    return [*editor_permissions(), *Permission.objects.filter(codename__startswith="publish_")]
+    """The Publishers group's permissions: an editor's, plus publish and delete."""
+    ensure_roles()
+    return list(Group.objects.get(name="Publishers").permissions.all())
 
 
 def read_csv(response) -> list[dict]:

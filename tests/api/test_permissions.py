@@ -57,8 +57,8 @@ def writable(resource: str, public: str, draft: str) -> list[Route]:
     return [
         Route(f"/api/v1/{resource}/", post=frozenset(EDITORS)),
         Route(f"/api/v1/{resource}/facets/"),
-        # Changing a public record puts the change live at once: publishers only.
-        Route(f"/api/v1/{resource}/{public}/", put=frozenset(PUBLISHERS)),
+        # Editors may change a public record; their change sends it back to review.
+        Route(f"/api/v1/{resource}/{public}/", put=frozenset(EDITORS)),
         Route(f"/api/v1/{resource}/{draft}/", put=frozenset(EDITORS), draft=True),
         # A published record cannot be submitted for review (409), by anyone.
         Route(f"/api/v1/{resource}/{public}/submit/", get=False, post=NOBODY),

@@ -144,18 +144,36 @@ def test_invalid_data_is_a_400_naming_the_field(editor, change, field):
     assert not Zone.objects.filter(slug="xiongan").exists()
 
 
-def test_an_editor_may_not_change_a_published_record_but_a_publisher_may(editor, publisher):
+def test_an_editors_change_to_a_public_record_goes_back_to_review(api, editor):
     etag = editor.get("/api/v1/zones/miit-beijing/")["ETag"]
-    change = {"summary_en": "Rewritten."}
 
-    refused = editor.patch("/api/v1/zones/miit-beijing/", change, format="json", HTTP_IF_MATCH=etag)
-    accepted = publisher.patch(
-        "/api/v1/zones/miit-beijing/", change, format="json", HTTP_IF_MATCH=etag
+    response = editor.patch(
+        "/api/v1/zones/miit-beijing/",
+        {"summary_en": "Rewritten."},
+        format="json",
+        HTTP_IF_MATCH=etag,
     )
 
-    assert refused.status_code == 403
-    assert "publisher" in refused.json()["error"]["message"]
-    assert accepted.status_code == 200
+    assert response.status_code == 200
+    assert response.json()["status"] == "review"
+    # Nothing an editor writes reaches the public unreviewed: the zone leaves the public site.
+    assert api.get("/api/v1/zones/miit-beijing/").status_code == 404
+    assert Zone.objects.get(slug="miit-beijing").summary_en == "Rewritten."
+
+
+def test_a_publishers_change_to_a_public_record_stays_public(api, publisher):
+    etag = publisher.get("/api/v1/zones/miit-beijing/")["ETag"]
+
+    response = publisher.patch(
+        "/api/v1/zones/miit-beijing/",
+        {"summary_en": "Rewritten."},
+        format="json",
+        HTTP_IF_MATCH=etag,
+    )
+
+    assert response.status_code == 200
+    assert response.json()["status"] == "published"
+    assert api.get("/api/v1/zones/miit-beijing/").json()["summary_en"] == "Rewritten."
 
 
 def test_the_workflow_submit_publish_withdraw(api, editor, publisher):
@@ -300,7 +318,7 @@ def test_a_body_too_large_is_a_413(editor, settings):
     response = editor.post("/api/v1/zones/", {**NEW_ZONE, "summary_en": "x" * 2000}, format="json")
 
     assert response.status_code == 413
-    assert response.json()["error"]["code"] == "payload_too_large"
+    assert response.json()["error"]["code"] == "request_too_large"
 
 
 def test_malformed_json_is_a_400(editor):
