@@ -243,8 +243,9 @@ def test_canonical_and_hreflang_alternates_name_both_languages(client, demo):
         '<link rel="alternate" hreflang="zh-Hans" href="http://testserver/zh-hans/zones/?program=miit">'
         in response.text
     )
-    assert '<link rel="alternate" hreflang="x-default" href="http://testserver/zones/?program=miit">' in (
-        response.text
+    assert (
+        '<link rel="alternate" hreflang="x-default" href="http://testserver/zones/?program=miit">'
+        in (response.text)
     )
 
 
@@ -387,7 +388,9 @@ def test_the_program_page_lists_its_batches_zones_and_documents(client, demo):
     assert [batch.number for batch, _count in response.context["batches"]] == [1, 2]
     assert [count for _batch, count in response.context["batches"]] == [3, 5]
     assert "miit-changsha" not in response.text
-    assert "<title" in response.text and "Zones designated each year in this program" in response.text
+    assert (
+        "<title" in response.text and "Zones designated each year in this program" in response.text
+    )
 
 
 def test_a_draft_program_is_not_found(client):
