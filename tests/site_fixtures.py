@@ -152,3 +152,15 @@ def through_target(through) -> str:
         if field.is_relation and field.related_model is not PolicyDocument:
             return field.name
     raise LookupError(through)
+
+
+@pytest.fixture(scope="module", params=[1, 1 + COPIES], ids=["demo", "fifty-times-demo"])
+def site_register(request, django_db_setup, django_db_blocker):
+    """The demo register, then the same with fifty times as many records: tests that use this
+    run once at each size (pytest groups them, so each size is built once per module)."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        demo_load()
+        if request.param > 1:
+            multiply_demo(request.param - 1)
+        yield request.param
+        transaction.set_rollback(True)
