@@ -114,6 +114,17 @@
     });
   }
 
+  // Empty fields stay out of the address that htmx pushes, so a shared link shows only the
+  // filters that are really chosen.
+  document.addEventListener("htmx:configRequest", function (event) {
+    var parameters = event.detail.parameters;
+    Object.keys(parameters).forEach(function (name) {
+      if (parameters[name] === "") {
+        delete parameters[name];
+      }
+    });
+  });
+
   var panelWasOpen = null;
   document.addEventListener("htmx:beforeSwap", function () {
     var panel = document.getElementById("filters-panel");
