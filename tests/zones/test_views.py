@@ -232,7 +232,8 @@ def test_the_language_switch_keeps_the_page_and_its_filters(client, demo):
     assert 'href="/zh-hans/zones/?program=miit&amp;focus_area=smart-finance"' in english.text
     assert 'href="/zones/?program=miit&amp;focus_area=smart-finance"' in chinese.text
     assert '<html lang="zh-Hans"' in chinese.text
-    assert "个先导区" in chinese.text or "先导区" in chinese.text
+    assert "<summary>筛选</summary>" in chinese.text
+    assert "2 个先导区" in chinese.text
 
 
 def test_canonical_and_hreflang_alternates_name_both_languages(client, demo):
@@ -304,7 +305,8 @@ def test_related_zones_name_the_same_city_in_the_other_program_but_never_a_draft
     assert changsha.context["namesakes"] == []
     assert "miit-changsha" not in changsha.text
     related = chengdu.context["related_zones"]
-    assert related and all(zone.slug != "most-chengdu" for zone in related)
+    assert related
+    assert all(zone.slug != "most-chengdu" for zone in related)
 
 
 def test_a_draft_zone_and_a_zone_of_a_draft_program_are_not_found(client, demo):
@@ -388,9 +390,8 @@ def test_the_program_page_lists_its_batches_zones_and_documents(client, demo):
     assert [batch.number for batch, _count in response.context["batches"]] == [1, 2]
     assert [count for _batch, count in response.context["batches"]] == [3, 5]
     assert "miit-changsha" not in response.text
-    assert (
-        "<title" in response.text and "Zones designated each year in this program" in response.text
-    )
+    assert "<title" in response.text
+    assert "Zones designated each year in this program" in response.text
 
 
 def test_a_draft_program_is_not_found(client):
