@@ -12,6 +12,7 @@ from core.filters import chinese_active
 from core.models import Status
 from core.search import (
     CJK_RUN,
+    HIGHLIGHT_START,
     MAX_QUERY_LENGTH,
     cjk_fragments,
     headline,
@@ -71,14 +72,15 @@ def highlight(records, q: str, fields: dict[str, bool]) -> None:
         for name, whole in fields.items():
             chinese_text = getattr(record, f"{name}_zh_hans", "") or ""
             english_text = getattr(record, f"{name}_en", "") or ""
+            headline_text = marked.get(record.pk, {}).get(f"{name}_headline") or ""
             if (chinese and chinese_text) or not english_text:
                 text = chinese_text
+            elif whole or HIGHLIGHT_START in headline_text:
+                # A title is marked whole; a summary shows the excerpt around its matches.
+                text = headline_text or english_text
             else:
-                headline_text = marked.get(record.pk, {}).get(f"{name}_headline")
-                text = headline_text if headline_text and whole else english_text
-                if not whole and headline_text and "\ue000" in headline_text:
-                    text = headline_text
-            if not whole and "\ue000" not in text:
+                text = english_text
+            if not whole and HIGHLIGHT_START not in text:
                 text = Truncator(text).words(SUMMARY_WORDS)
             setattr(record, f"{name}_html", marked_html(text, runs))
 

@@ -36,6 +36,8 @@ DEVICES = {
         "is_mobile": True,
         "has_touch": True,
     },
+    # The narrowest phone the site is designed for.
+    "narrow": {"viewport": {"width": 360, "height": 740}, "is_mobile": True, "has_touch": True},
 }
 
 if CHROMIUM is None:
@@ -109,6 +111,10 @@ class Visit:
         assert self.problems == [], f"{name}: {self.problems}"
         if not scan:
             return
+        overflow = self.page.evaluate(
+            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+        assert overflow <= 0, f"{name}: the page is {overflow}px wider than the screen"
         violations = [
             f"{violation['id']} ({violation['impact']}): {violation['help']} — "
             + "; ".join(node["target"][0] for node in violation["nodes"][:3])
@@ -199,10 +205,11 @@ def test_a_reader_goes_from_home_to_a_notice_and_on_to_chinese(
         visit.close()
 
 
+@pytest.mark.parametrize("device", ["desktop", "narrow"])
 def test_every_other_page_passes_the_accessibility_scan(
-    site_chromium, live_server, site_demo_committed
+    site_chromium, live_server, site_demo_committed, device
 ):
-    visit = Visit(site_chromium, "desktop", live_server.url)
+    visit = Visit(site_chromium, device, live_server.url)
     try:
         for name, path in [
             ("policies", "/policies/?q=pilot+zones&authority=most"),
