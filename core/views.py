@@ -84,6 +84,7 @@ class FilteredListView(ListView):
         for name in ("page", "view", "format"):
             export.pop(name, None)
         context["export_query"] = export.urlencode()
+        context["ordering"] = self.current_ordering()
         context["facets"] = self.filterset.facet_counts()
         context["has_filters"] = any(
             self.filterset.form.cleaned_data.get(name)
@@ -91,6 +92,16 @@ class FilteredListView(ListView):
             if name != "ordering" and self.filterset.is_valid()
         )
         return context
+
+    def current_ordering(self) -> str:
+        """The ordering in effect, which the form shows even when the address names none."""
+        ordering = self.filterset.filters["ordering"]
+        data = self.filterset.form.cleaned_data if self.filterset.is_valid() else {}
+        if data.get("ordering"):
+            return data["ordering"]
+        if data.get("q") and "relevance" in ordering.orderings:
+            return "relevance"
+        return ordering.default
 
     def get_template_names(self):
         names = super().get_template_names()

@@ -372,3 +372,13 @@ def test_a_type_filter_shows_its_label_in_the_breadcrumbs(client):
     response = client.get("/policies/a-plan/")
 
     assert 'href="/policies/?doc_type=plan">Plan</a>' in response.text
+
+
+def test_the_sort_menu_shows_best_match_while_searching(client, demo):
+    searching = client.get("/policies/?q=guidelines")
+    browsing = client.get("/policies/")
+    chosen = client.get("/policies/?q=guidelines&ordering=title")
+
+    assert '<option value="relevance" selected>Best match</option>' in searching.text
+    assert '<option value="-issued_on" selected>Newest first</option>' in browsing.text
+    assert '<option value="title" selected>Title (A–Z)</option>' in chosen.text
