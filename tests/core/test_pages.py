@@ -287,3 +287,14 @@ def test_a_draft_never_appears_on_any_page_feed_sitemap_map_count_or_search(clie
     assert "hidden-zone" not in slugs
     assert client.get("/programs/hidden-program/").status_code == 404
     assert client.get("/policies/secret-notice/").status_code == 404
+
+
+def test_a_missing_page_answers_404_in_the_readers_language(client):
+    english = client.get("/zones/nowhere/")
+    chinese = client.get("/zh-hans/zones/nowhere/")
+
+    assert english.status_code == 404
+    assert "Page not found" in english.text
+    assert '<meta name="robots" content="noindex">' in english.text
+    assert chinese.status_code == 404
+    assert "找不到页面" in chinese.text
