@@ -85,13 +85,23 @@ class FilteredListView(ListView):
             export.pop(name, None)
         context["export_query"] = export.urlencode()
         context["ordering"] = self.current_ordering()
-        context["facets"] = self.filterset.facet_counts()
+        context["facets"] = self.facet_filterset().facet_counts()
         context["has_filters"] = any(
             self.filterset.form.cleaned_data.get(name)
             for name in self.filterset.filters
             if name != "ordering" and self.filterset.is_valid()
         )
         return context
+
+    def facet_filterset(self):
+        """The filters whose counts the form shows: with a rejected value, the others alone,
+        so that the reader still sees the choices while correcting it."""
+        if self.filterset.is_valid():
+            return self.filterset
+        data = self.request.GET.copy()
+        for name in self.filterset.errors:
+            data.pop(name, None)
+        return self.filterset_class(data, queryset=self.get_base_queryset())
 
     def current_ordering(self) -> str:
         """The ordering in effect, which the form shows even when the address names none."""

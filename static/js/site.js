@@ -108,7 +108,8 @@
       return;
     }
     (root || document).querySelectorAll("details[data-close-narrow]").forEach(function (panel) {
-      if (!panel.dataset.touched) {
+      // A panel holding a form error stays open so that the reader sees what to correct.
+      if (!panel.dataset.touched && !document.querySelector(".form-errors")) {
         panel.open = false;
       }
     });

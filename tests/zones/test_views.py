@@ -398,3 +398,12 @@ def test_a_draft_program_is_not_found(client):
     ProgramFactory(slug="hidden", status=Status.DRAFT)
 
     assert client.get("/programs/hidden/").status_code == 404
+
+
+def test_with_a_rejected_value_the_other_filters_still_offer_their_choices(client, demo):
+    response = client.get("/zones/?batch=abc&program=miit")
+
+    assert response.status_code == 400
+    facets = response.context["facets"]
+    assert {option.value: option.count for option in facets["batch"]} == {"1": 3, "2": 5}
+    assert [option.value for option in facets["program"] if option.selected] == ["miit"]
