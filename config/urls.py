@@ -27,8 +27,20 @@ urlpatterns = [
     path("api/", include("config.api_urls")),
 ]
 
+# --- Public site: discovery (sitemap lists both languages itself, so it is not prefixed) ---
+from django.contrib.sitemaps import views as sitemap_views  # noqa: E402
+
+from policies.sitemaps import SITEMAPS  # noqa: E402
+
+urlpatterns += [
+    path("sitemap.xml", sitemap_views.sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("robots.txt", core_views.robots_txt, name="robots"),
+]
+# --- end public site discovery ---
+
 urlpatterns += i18n_patterns(
     path("", policy_views.HomeView.as_view(), name="home"),
+    path("search/", policy_views.SearchView.as_view(), name="search"),  # public site
     path("", include("zones.urls")),
     path("", include("policies.urls")),
     prefix_default_language=False,

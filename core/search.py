@@ -74,3 +74,58 @@ def search_query(q: str) -> SearchQuery | None:
 def cjk_fragments(q: str) -> list[str]:
     """The Chinese runs of a query, for highlighting matches in Chinese text."""
     return CJK_RUN.findall(normalise_query(q))
+
+
+# Highlighting. PostgreSQL marks English matches with these private-use characters rather than
+# with HTML, so that the text can be escaped first and the marks turned into <mark> afterwards.
+HIGHLIGHT_START = "\ue000"
+HIGHLIGHT_STOP = "\ue001"
+
+
+def headline(expression, query: SearchQuery, *, whole: bool = False):
+    """A ``ts_headline`` of an English text; ``whole`` keeps all of it (for titles)."""
+    from django.contrib.postgres.search import SearchHeadline
+
+    options = {"start_sel": HIGHLIGHT_START, "stop_sel": HIGHLIGHT_STOP, "config": "english"}
+    if whole:
+        options["highlight_all"] = True
+    else:
+        options.update(max_words=35, min_words=15, max_fragments=2, fragment_delimiter=" … ")
+    return SearchHeadline(expression, query, **options)
+
+
+def marked_html(text: str, cjk_runs=()):
+    """Text as safe HTML with matches in <mark>: PostgreSQL's marks and the query's Chinese runs.
+
+    Each piece is escaped on its own, so nothing from the record or the query becomes markup.
+    """
+    from django.utils.html import escape
+    from django.utils.safestring import mark_safe
+
+    plain: list[str] = []
+    marked: list[bool] = []
+    inside = False
+    for char in text or "":
+        if char == HIGHLIGHT_START:
+            inside = True
+        elif char == HIGHLIGHT_STOP:
+            inside = False
+        else:
+            plain.append(char)
+            marked.append(inside)
+    joined = "".join(plain)
+    for run in set(cjk_runs):
+        for found in re.finditer(re.escape(run), joined):
+            marked[found.start() : found.end()] = [True] * (found.end() - found.start())
+    pieces = []
+    for is_marked, group in _runs_of(plain, marked):
+        pieces.append(f"<mark>{escape(group)}</mark>" if is_marked else escape(group))
+    return mark_safe("".join(pieces))
+
+
+def _runs_of(chars: list[str], flags: list[bool]):
+    start = 0
+    for index in range(1, len(chars) + 1):
+        if index == len(chars) or flags[index] != flags[start]:
+            yield flags[start], "".join(chars[start:index])
+            start = index

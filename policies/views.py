@@ -1,38 +1,274 @@
-from django.views.generic import DetailView, ListView, TemplateView
+"""The documents side of the public site, the home page and the combined search."""
 
+from django.db.models import Count, F
+from django.utils import timezone
+from django.utils.text import Truncator
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.generic import DetailView, TemplateView
+
+from core.charts import PALETTE, Series, stacked_bar_chart
+from core.filters import chinese_active
+from core.models import Status
+from core.search import (
+    CJK_RUN,
+    HIGHLIGHT_START,
+    MAX_QUERY_LENGTH,
+    cjk_fragments,
+    headline,
+    marked_html,
+    normalise_query,
+    search_query,
+)
+from core.views import FilteredListView
 from policies.filters import PolicyFilter
-from policies.models import PolicyDocument
-from zones.models import Zone
+from policies.models import Directive, PolicyDocument, RelationKind
+from zones.filters import ZoneFilter
+from zones.models import Program, Zone
+from zones.views import designations_chart, program_colours, years_with_counts, zones_geojson
+
+SUMMARY_WORDS = 45
+
+
+def is_public(record) -> bool:
+    """The Python twin of ``published()`` for a record already loaded through a relation."""
+    return record.status == Status.PUBLISHED and (
+        record.go_live_at is None or record.go_live_at <= timezone.now()
+    )
+
+
+def _english_query(q: str):
+    """The query without its Chinese runs: what ``ts_headline`` can mark in English text."""
+    return search_query(CJK_RUN.sub(" ", q))
+
+
+def highlight(records, q: str, fields: dict[str, bool]) -> None:
+    """Set ``<field>_html`` on each record: its text in the reader's language, matches marked.
+
+    Only the records given (the rows on the page) are highlighted, with one query for all of
+    them. ``fields`` maps a field to True when it is shown whole (a title) rather than as an
+    excerpt (a summary).
+    """
+    records = list(records)
+    if not records or not q:
+        return
+    runs = cjk_fragments(q)
+    english = _english_query(q)
+    chinese = chinese_active()
+    marked = {}
+    if english is not None:
+        model = type(records[0])
+        annotations = {
+            f"{name}_headline": headline(f"{name}_en", english, whole=whole)
+            for name, whole in fields.items()
+        }
+        rows = (
+            model._base_manager.filter(pk__in=[record.pk for record in records])
+            .annotate(**annotations)
+            .values("pk", *annotations)
+        )
+        marked = {row["pk"]: row for row in rows}
+    for record in records:
+        for name, whole in fields.items():
+            chinese_text = getattr(record, f"{name}_zh_hans", "") or ""
+            english_text = getattr(record, f"{name}_en", "") or ""
+            headline_text = marked.get(record.pk, {}).get(f"{name}_headline") or ""
+            if (chinese and chinese_text) or not english_text:
+                text = chinese_text
+            elif whole or HIGHLIGHT_START in headline_text:
+                # A title is marked whole; a summary shows the excerpt around its matches.
+                text = headline_text or english_text
+            else:
+                text = english_text
+            if not whole and HIGHLIGHT_START not in text:
+                text = Truncator(text).words(SUMMARY_WORDS)
+            setattr(record, f"{name}_html", marked_html(text, runs))
 
 
 class HomeView(TemplateView):
     template_name = "home.html"
 
     def get_context_data(self, **kwargs):
+        zones = list(
+            Zone.objects.published()
+            .select_related("program", "batch", "province")
+            .order_by("approved_on", "slug")
+        )
+        programs = list(Program.objects.published().for_listing().order_by("slug"))
+        colours = program_colours(programs)
+        documents_by_year = years_with_counts(PolicyDocument.objects.published(), "issued_on")
+        latest = PolicyDocument.objects.published().for_listing()[:5]
         return super().get_context_data(
-            zone_count=Zone.objects.published().count(),
+            zone_count=len(zones),
             document_count=PolicyDocument.objects.published().count(),
+            program_count=len(programs),
+            province_count=len({zone.province_id for zone in zones}),
+            programs=[(program, colours[program.slug]) for program in programs],
+            zones_geojson=zones_geojson(zones),
+            program_colours=colours,
+            map_programs=programs,
+            timeline=designation_timeline(zones),
+            designations_chart=designations_chart(
+                zones, programs, title=_("Zones designated each year, by program")
+            ),
+            documents_chart=stacked_bar_chart(
+                title=_("Policy documents published each year"),
+                description=_("Documents in the register by the year they were published."),
+                categories=[str(year) for year, _count in documents_by_year],
+                series=[
+                    Series(
+                        _("Documents"),
+                        PALETTE[0],
+                        {str(year): count for year, count in documents_by_year},
+                    )
+                ],
+            ),
+            latest_documents=latest,
             **kwargs,
         )
 
 
-class PolicyListView(ListView):
+def designation_timeline(zones) -> list[dict]:
+    """Designation rounds in date order: each program's batch (or year) with its zones."""
+    rounds: dict[tuple, dict] = {}
+    for zone in zones:
+        if zone.approved_on is None:
+            continue
+        year = zone.approved_on.year
+        key = (year, zone.program.slug, zone.batch.number if zone.batch_id else None)
+        entry = rounds.setdefault(
+            key,
+            {"year": year, "program": zone.program, "batch": zone.batch, "zones": []},
+        )
+        entry["zones"].append(zone)
+    return [rounds[key] for key in sorted(rounds, key=lambda k: (k[0], k[1], k[2] or 0))]
+
+
+class PolicyListView(FilteredListView):
+    filterset_class = PolicyFilter
     template_name = "policies/policy_list.html"
     paginate_by = 20
 
-    def get_queryset(self):
-        self.filterset = PolicyFilter(self.request.GET, queryset=PolicyDocument.objects.published())
-        if not self.filterset.is_valid():
-            return PolicyDocument.objects.none()
-        return self.filterset.qs.for_listing()
+    def get_base_queryset(self):
+        return PolicyDocument.objects.published()
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(filter=self.filterset, **kwargs)
+        context = super().get_context_data(**kwargs)
+        q = self.filterset.form.cleaned_data.get("q") if self.filterset.is_valid() else ""
+        highlight(
+            context["object_list"], normalise_query(q or ""), {"title": True, "summary": False}
+        )
+        context["query"] = q
+        return context
 
 
 class PolicyDetailView(DetailView):
+    """One document. Subclassed by the admin's preview, which widens ``get_queryset``."""
+
     template_name = "policies/policy_detail.html"
     context_object_name = "document"
 
     def get_queryset(self):
         return PolicyDocument.objects.published().for_detail()
+
+    def get_context_data(self, **kwargs):
+        document = self.object
+        successor = document.superseded_by
+        if successor is not None and not is_public(successor):
+            successor = None
+        relations = [
+            (relation.get_kind_display(), relation.to_document, relation.note)
+            for relation in document.relations_out.all()
+        ] + [
+            (INVERSE_RELATION[relation.kind], relation.from_document, relation.note)
+            for relation in document.relations_in.all()
+        ]
+        directives = list(document.directives.all())
+        zone_ids = [zone.pk for zone in document.zones.all()]
+        same_zones = (
+            PolicyDocument.objects.published()
+            .exclude(pk=document.pk)
+            .filter(zones__in=zone_ids)
+            .annotate(shared=Count("zones"))
+            .order_by("-shared", F("issued_on").desc(nulls_last=True), "slug")[:6]
+            if zone_ids
+            else []
+        )
+        return super().get_context_data(
+            successor=successor,
+            relations=relations,
+            directives=directives,
+            same_zone_documents=same_zones,
+            feed_query="",
+            **kwargs,
+        )
+
+
+INVERSE_RELATION = {
+    RelationKind.IMPLEMENTS: gettext_lazy("is implemented by"),
+    RelationKind.AMENDS: gettext_lazy("is amended by"),
+    RelationKind.CITES: gettext_lazy("is cited by"),
+}
+
+
+class SearchView(TemplateView):
+    """Zones, documents and directives that match a query, grouped by kind.
+
+    Whatever is typed answers 200: over-long input is shortened, and input with nothing
+    searchable gets a message rather than an error.
+    """
+
+    template_name = "search.html"
+    per_kind = 10
+
+    def get_context_data(self, **kwargs):
+        raw = self.request.GET.get("q", "")
+        q = normalise_query(raw)
+        context = super().get_context_data(
+            q=q, shortened=len(" ".join(raw.split())) > MAX_QUERY_LENGTH, groups=[], **kwargs
+        )
+        if not q:
+            return context
+        query = search_query(q)
+        if query is None:
+            context["unsearchable"] = True
+            return context
+
+        zone_results = ZoneFilter({"q": q}, queryset=Zone.objects.published()).qs
+        zones = list(zone_results.for_listing()[: self.per_kind])
+        highlight(zones, q, {"name": True, "summary": False})
+
+        document_results = PolicyFilter({"q": q}, queryset=PolicyDocument.objects.published()).qs
+        documents = list(document_results.for_listing()[: self.per_kind])
+        highlight(documents, q, {"title": True, "summary": False})
+
+        directive_results = Directive.objects.published().filter(search_vector=query)
+        directives = list(
+            directive_results.for_listing().order_by(
+                F("document__issued_on").desc(nulls_last=True), "document__slug", "position"
+            )[: self.per_kind]
+        )
+        highlight(directives, q, {"text": False})
+
+        context["groups"] = [
+            {
+                "kind": "zones",
+                "title": _("Zones"),
+                "count": zone_results.count(),
+                "results": zones,
+            },
+            {
+                "kind": "documents",
+                "title": _("Policy documents"),
+                "count": document_results.count(),
+                "results": documents,
+            },
+            {
+                "kind": "directives",
+                "title": _("Directives to zones"),
+                "count": directive_results.count(),
+                "results": directives,
+            },
+        ]
+        context["total"] = sum(group["count"] for group in context["groups"])
+        return context

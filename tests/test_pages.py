@@ -31,5 +31,5 @@ def test_chinese_pages_live_under_zh_hans(client, demo):
     response = client.get("/zh-hans/zones/miit-tianjin-binhai/")
 
     assert response.status_code == 200
-    assert '<html lang="zh-hans">' in response.text
+    assert '<html lang="zh-Hans"' in response.text
     assert "天津（滨海新区）" in response.text

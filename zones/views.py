@@ -1,29 +1,150 @@
+"""The zones side of the public site: the zones list and map, a zone, focus areas, programs."""
+
+from django.db.models import Count, Prefetch
+from django.db.models.functions import ExtractYear
+from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView
 
+from core.charts import PALETTE, Series, stacked_bar_chart
+from core.models import Source
+from core.views import FilteredListView, by_name
 from zones.filters import ZoneFilter
-from zones.models import FocusArea, Program, Zone
+from zones.geojson import feature_collection
+from zones.models import Batch, FocusArea, Program, Zone
 
 
-class ZoneListView(ListView):
+def zone_page_url(zone) -> str:
+    return reverse("zones:detail", kwargs={"slug": zone.slug})
+
+
+def zones_geojson(zones) -> dict:
+    return feature_collection(zones, html_url=zone_page_url)
+
+
+def program_colours(programs) -> dict[str, str]:
+    """One colour per program, stable by slug, shared by the map, its legend and the charts."""
+    return {
+        program.slug: PALETTE[index % len(PALETTE)]
+        for index, program in enumerate(sorted(programs, key=lambda p: p.slug))
+    }
+
+
+def designations_chart(zones, programs, *, title: str):
+    """Zones designated per year, stacked by program, from zones already loaded."""
+    colours = program_colours(programs)
+    counts: dict[str, dict[str, int]] = {program.slug: {} for program in programs}
+    for zone in zones:
+        if zone.approved_on is None or zone.program.slug not in counts:
+            continue
+        year = str(zone.approved_on.year)
+        counts[zone.program.slug][year] = counts[zone.program.slug].get(year, 0) + 1
+    years = sorted({year for values in counts.values() for year in values})
+    series = [
+        Series(program.short_name or program.name, colours[program.slug], counts[program.slug])
+        for program in sorted(programs, key=lambda p: p.slug)
+    ]
+    return stacked_bar_chart(
+        title=title,
+        description=_("Zones by the year of their designation, one colour per program."),
+        categories=years,
+        series=series,
+    )
+
+
+class ZoneListView(FilteredListView):
+    """The zones, filtered; ``?view=map`` shows the same result on a map instead of in pages."""
+
+    filterset_class = ZoneFilter
     template_name = "zones/zone_list.html"
     paginate_by = 24
 
-    def get_queryset(self):
-        self.filterset = ZoneFilter(self.request.GET, queryset=Zone.objects.published())
-        if not self.filterset.is_valid():
-            return Zone.objects.none()
-        return self.filterset.qs.for_listing()
+    @property
+    def map_view(self) -> bool:
+        return self.request.GET.get("view") == "map"
+
+    def get_paginate_by(self, queryset):
+        # The map shows every zone of the result; the list shows them a page at a time.
+        return None if self.map_view else self.paginate_by
+
+    def get_base_queryset(self):
+        return Zone.objects.published()
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(filter=self.filterset, **kwargs)
+        context = super().get_context_data(**kwargs)
+        context["map_view"] = self.map_view
+        if self.map_view:
+            zones = list(context["object_list"])
+            programs = {zone.program.slug: zone.program for zone in zones}.values()
+            context["zones_geojson"] = zones_geojson(zones)
+            context["program_colours"] = program_colours(programs)
+            context["map_programs"] = sorted(programs, key=lambda p: p.slug)
+        return context
 
 
 class ZoneDetailView(DetailView):
+    """One zone. Subclassed by the admin's preview, which widens ``get_queryset``."""
+
     template_name = "zones/zone_detail.html"
     context_object_name = "zone"
 
     def get_queryset(self):
-        return Zone.objects.published().for_listing()
+        return (
+            Zone.objects.published()
+            .for_listing()
+            .prefetch_related(Prefetch("sources", queryset=Source.objects.order_by("title")))
+        )
+
+    def get_context_data(self, **kwargs):
+        zone = self.object
+        directives = (
+            zone.directives.published()
+            .select_related("document")
+            .prefetch_related("focus_areas")
+            .order_by("document__issued_on", "document__slug")
+        )
+        documents = zone.documents.published().for_listing().order_by("issued_on", "slug")
+        focus_area_ids = [area.pk for area in zone.focus_areas.all()]
+        shared = (
+            Zone.objects.published()
+            .exclude(pk=zone.pk)
+            .filter(focus_areas__in=focus_area_ids)
+            .annotate(shared_count=Count("focus_areas"))
+            .select_related("program")
+            .order_by("-shared_count", *by_name())[:6]
+        )
+        namesakes = []
+        if zone.city_en:
+            namesakes = (
+                Zone.objects.published()
+                .filter(city_en__iexact=zone.city_en)
+                .exclude(program=zone.program_id)
+                .select_related("program")
+                .order_by(*by_name())
+            )
+        namesakes = list(namesakes)
+        shared = [other for other in shared if other not in namesakes]
+        return super().get_context_data(
+            directives=directives,
+            documents=documents,
+            namesakes=namesakes,
+            related_zones=shared,
+            zones_geojson=zones_geojson([zone]),
+            program_colours={zone.program.slug: PALETTE[0]},
+            feed_query=f"zone={zone.slug}",
+            **kwargs,
+        )
+
+
+def counts_by_focus_area(queryset) -> dict[int, int]:
+    """How many records of a queryset each focus area has, in one grouped query."""
+    rows = (
+        queryset.filter(focus_areas__isnull=False)
+        .order_by()
+        .values("focus_areas")
+        .annotate(count=Count("pk"))
+    )
+    return {row["focus_areas"]: row["count"] for row in rows}
 
 
 class FocusAreaListView(ListView):
@@ -31,7 +152,17 @@ class FocusAreaListView(ListView):
     context_object_name = "focus_areas"
 
     def get_queryset(self):
-        return FocusArea.objects.all()
+        documents = FocusArea._meta.get_field("documents").related_model
+        zone_counts = counts_by_focus_area(Zone.objects.published())
+        document_counts = counts_by_focus_area(documents.objects.published())
+        # A focus area that only drafts mention stays out of public view.
+        areas = list(
+            FocusArea.objects.filter(pk__in={*zone_counts, *document_counts}).order_by(*by_name())
+        )
+        for area in areas:
+            area.zone_count = zone_counts.get(area.pk, 0)
+            area.document_count = document_counts.get(area.pk, 0)
+        return areas
 
 
 class FocusAreaDetailView(DetailView):
@@ -40,8 +171,27 @@ class FocusAreaDetailView(DetailView):
     queryset = FocusArea.objects.all()
 
     def get_context_data(self, **kwargs):
-        zones = Zone.objects.published().filter(focus_areas=self.object).for_listing()
-        return super().get_context_data(zones=zones, **kwargs)
+        area = self.object
+        zones = list(
+            Zone.objects.published().filter(focus_areas=area).for_listing().order_by(*by_name())
+        )
+        documents = area.documents.published().for_listing().order_by("-issued_on", "slug")
+        directives = (
+            area.directives.published()
+            .select_related("document", "zone__program")
+            .order_by("-document__issued_on", "document__slug", "position")
+        )
+        programs = {zone.program.slug: zone.program for zone in zones}.values()
+        return super().get_context_data(
+            zones=zones,
+            documents=documents,
+            directives=directives,
+            zones_geojson=zones_geojson(zones),
+            program_colours=program_colours(programs),
+            map_programs=sorted(programs, key=lambda p: p.slug),
+            feed_query=f"focus_area={area.slug}",
+            **kwargs,
+        )
 
 
 class ProgramDetailView(DetailView):
@@ -49,8 +199,48 @@ class ProgramDetailView(DetailView):
     context_object_name = "program"
 
     def get_queryset(self):
-        return Program.objects.published().for_listing()
+        return (
+            Program.objects.published()
+            .for_listing()
+            .prefetch_related(Prefetch("sources", queryset=Source.objects.order_by("title")))
+        )
 
     def get_context_data(self, **kwargs):
-        zones = Zone.objects.published().filter(program=self.object).for_listing()
-        return super().get_context_data(zones=zones, **kwargs)
+        program = self.object
+        zones = list(
+            Zone.objects.published()
+            .filter(program=program)
+            .for_listing()
+            .order_by("batch__number", "approved_on", *by_name())
+        )
+        batches = Batch.objects.published().filter(program=program).order_by("number")
+        zone_counts = {}
+        for zone in zones:
+            zone_counts[zone.batch_id] = zone_counts.get(zone.batch_id, 0) + 1
+        batches = [(batch, zone_counts.get(batch.pk, 0)) for batch in batches]
+        documents = program.documents.published().for_listing().order_by("-issued_on", "slug")
+        return super().get_context_data(
+            zones=zones,
+            batches=batches,
+            documents=documents,
+            zones_geojson=zones_geojson(zones),
+            program_colours=program_colours([program]),
+            chart=designations_chart(
+                zones, [program], title=_("Zones designated each year in this program")
+            ),
+            feed_query=f"program={program.slug}",
+            **kwargs,
+        )
+
+
+def years_with_counts(queryset, field: str) -> list[tuple[int, int]]:
+    """(year, count) pairs of a date field, oldest first, in one aggregate query."""
+    rows = (
+        queryset.exclude(**{f"{field}__isnull": True})
+        .annotate(year=ExtractYear(field))
+        .order_by()
+        .values("year")
+        .annotate(count=Count("pk"))
+        .order_by("year")
+    )
+    return [(row["year"], row["count"]) for row in rows]

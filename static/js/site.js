@@ -1,0 +1,147 @@
+/* The public site's behaviour: maps, and the filter panel on small screens.
+ * No inline script anywhere: the page's Content Security Policy forbids it. Every page works
+ * without this file; it only adds the map and keeps the filter panel tidy on a phone. */
+(function () {
+  "use strict";
+
+  var NARROW = window.matchMedia("(max-width: 47.99rem)");
+
+  function readJSON(id) {
+    var element = document.getElementById(id);
+    return element ? JSON.parse(element.textContent) : null;
+  }
+
+  function popupContent(properties, label) {
+    var box = document.createElement("div");
+    var link = document.createElement("a");
+    link.href = properties.url;
+    link.textContent = properties.name;
+    link.setAttribute("aria-label", label + ": " + properties.name);
+    var strong = document.createElement("strong");
+    strong.appendChild(link);
+    box.appendChild(strong);
+    var program = document.createElement("div");
+    program.textContent = properties.program_name;
+    box.appendChild(program);
+    return box;
+  }
+
+  function initMap(element) {
+    if (element.dataset.ready || typeof L === "undefined") {
+      return;
+    }
+    element.dataset.ready = "1";
+    var zones = readJSON(element.dataset.geojson) || { type: "FeatureCollection", features: [] };
+    var colours = JSON.parse(element.dataset.colours || "{}");
+    var map = L.map(element, { scrollWheelZoom: false, zoomSnap: 0.5, minZoom: 2, maxZoom: 12 });
+    map.attributionControl.setPrefix(false);
+    map.setView([35, 105], 3.5);
+
+    if (element.dataset.tiles) {
+      L.tileLayer(element.dataset.tiles, {
+        attribution: element.dataset.tilesAttribution || "",
+      }).addTo(map);
+    }
+
+    var markers = L.geoJSON(zones, {
+      pointToLayer: function (feature, latlng) {
+        return L.circleMarker(latlng, {
+          radius: 7,
+          weight: 1.5,
+          color: "#ffffff",
+          fillColor: colours[feature.properties.program] || "#0b5cad",
+          fillOpacity: 0.9,
+          className: "zone-marker",
+        });
+      },
+      onEachFeature: function (feature, layer) {
+        layer.bindPopup(popupContent(feature.properties, element.dataset.markerLabel));
+        layer.bindTooltip(feature.properties.name);
+      },
+    });
+
+    function fit() {
+      var bounds = markers.getBounds();
+      if (!bounds.isValid()) {
+        return;
+      }
+      if (zones.features.length === 1) {
+        map.setView(bounds.getCenter(), 6);
+      } else {
+        map.fitBounds(bounds, { padding: [24, 24], maxZoom: 7 });
+      }
+    }
+
+    // The base layer is an outline shipped with the site, so the map needs no tile server.
+    fetch(element.dataset.outline)
+      .then(function (response) {
+        return response.ok ? response.json() : null;
+      })
+      .then(function (outline) {
+        if (outline && !element.dataset.tiles) {
+          L.geoJSON(outline, {
+            interactive: false,
+            style: function (feature) {
+              return feature.properties.china
+                ? { color: "#6d7682", weight: 1, fillColor: "#f4efe2", fillOpacity: 1 }
+                : { color: "#b9c0c9", weight: 0.7, fillColor: "#eceff3", fillOpacity: 1 };
+            },
+          }).addTo(map);
+          markers.bringToFront();
+        }
+      })
+      .catch(function () {
+        /* Without the outline the markers still show. */
+      });
+    markers.addTo(map);
+    fit();
+    element.classList.add("map--ready");
+  }
+
+  function initMaps(root) {
+    (root || document).querySelectorAll("[data-map]").forEach(initMap);
+  }
+
+  // The filter panel starts open (so it works without script) and folds away on a phone.
+  function foldFilters(root) {
+    if (!NARROW.matches) {
+      return;
+    }
+    (root || document).querySelectorAll("details[data-close-narrow]").forEach(function (panel) {
+      // A panel holding a form error stays open so that the reader sees what to correct.
+      if (!panel.dataset.touched && !document.querySelector(".form-errors")) {
+        panel.open = false;
+      }
+    });
+  }
+
+  // Empty fields stay out of the address that htmx pushes, so a shared link shows only the
+  // filters that are really chosen.
+  document.addEventListener("htmx:configRequest", function (event) {
+    var parameters = event.detail.parameters;
+    Object.keys(parameters).forEach(function (name) {
+      if (parameters[name] === "") {
+        delete parameters[name];
+      }
+    });
+  });
+
+  var panelWasOpen = null;
+  document.addEventListener("htmx:beforeSwap", function () {
+    var panel = document.getElementById("filters-panel");
+    panelWasOpen = panel ? panel.open : null;
+  });
+  document.addEventListener("htmx:afterSettle", function (event) {
+    var panel = document.getElementById("filters-panel");
+    if (panel && panelWasOpen !== null) {
+      panel.open = panelWasOpen;
+      panel.dataset.touched = "1";
+    }
+    initMaps(document);
+  });
+
+  document.addEventListener("DOMContentLoaded", function () {
+    foldFilters(document);
+    initMaps(document);
+  });
+})();

@@ -1,0 +1,300 @@
+"""Pages across the register: home, search, sitemap, robots.txt, and drafts on every surface."""
+
+import json
+import re
+import xml.etree.ElementTree as ET
+
+import pytest
+
+from core.models import Status
+from tests.factories import (
+    DirectiveFactory,
+    FocusAreaFactory,
+    PolicyDocumentFactory,
+    ProgramFactory,
+    ZoneFactory,
+)
+from tests.site_fixtures import site_demo  # noqa: F401  (a fixture)
+
+pytestmark = pytest.mark.django_db
+
+NOTICE = "miit-second-batch-notice-2021"
+SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+XHTML = "{http://www.w3.org/1999/xhtml}"
+
+
+@pytest.fixture
+def demo(site_demo):  # noqa: F811
+    """The demo data, loaded once for the module."""
+
+
+def embedded_json(text: str, element_id: str):
+    match = re.search(
+        rf'<script id="{element_id}" type="application/json">(.*?)</script>', text, re.S
+    )
+    return json.loads(match.group(1))
+
+
+# ---- home -----------------------------------------------------------------------------------
+
+
+def test_home_shows_counts_map_timeline_charts_and_latest_documents(client, demo):
+    response = client.get("/")
+    text = response.text
+
+    assert response.status_code == 200
+    assert response.context["zone_count"] == 23
+    assert response.context["document_count"] == 7
+    assert "<strong>23</strong> zones" in text
+    features = embedded_json(text, "home-map-data")["features"]
+    assert len(features) == 23
+    assert {feature["properties"]["program"] for feature in features} == {"miit", "most"}
+    # The timeline: MIIT batch 1 in 2019 with its three zones, batch 2 in 2021 with five.
+    rounds = [
+        (r["year"], r["program"].slug, r["batch"].number if r["batch"] else None, len(r["zones"]))
+        for r in response.context["timeline"]
+    ]
+    assert (2019, "miit", 1, 3) in rounds
+    assert (2021, "miit", 2, 5) in rounds
+    # Charts: an SVG with a title for the eye and a table with the same figures.
+    assert text.count('role="img"') == 2
+    assert "<caption>Zones designated each year, by program</caption>" in text
+    assert re.search(r"<th scope=\"row\">2021</th><td>5</td><td>2</td><td>7</td>", text)
+    assert f'href="/policies/{NOTICE}/"' in text
+
+
+def test_home_in_chinese(client, demo):
+    response = client.get("/zh-hans/")
+
+    assert response.status_code == 200
+    assert '<html lang="zh-Hans"' in response.text
+    assert embedded_json(response.text, "home-map-data")["features"][0]["properties"]["name"]
+    names = {
+        f["properties"]["name"] for f in embedded_json(response.text, "home-map-data")["features"]
+    }
+    assert "天津（滨海新区）" in names
+
+
+# ---- search ---------------------------------------------------------------------------------
+
+
+def group(response, kind):
+    return next(g for g in response.context["groups"] if g["kind"] == kind)
+
+
+@pytest.mark.parametrize("q", ["Winter Olympics", "winter olympic", "冬奥", "滨海", "国家人工智能"])
+def test_the_notice_is_found_in_both_languages(client, demo, q):
+    response = client.get("/search/", {"q": q})
+
+    assert response.status_code == 200
+    documents = [document.slug for document in group(response, "documents")["results"]]
+    assert NOTICE in documents
+
+
+def test_search_groups_zones_documents_and_directives_and_marks_matches(client, demo):
+    response = client.get("/search/", {"q": "Winter Olympics"})
+
+    assert [g["kind"] for g in response.context["groups"]] == ["zones", "documents", "directives"]
+    assert [zone.slug for zone in group(response, "zones")["results"]] == ["miit-beijing"]
+    directives = group(response, "directives")["results"]
+    assert [(d.document.slug, d.zone.slug) for d in directives] == [(NOTICE, "miit-beijing")]
+    assert "<mark>Winter</mark> <mark>Olympics</mark>" in response.text
+    assert f'href="/policies/{NOTICE}/#directive-miit-beijing"' in response.text
+
+
+def test_chinese_search_marks_the_chinese_words(client, demo):
+    response = client.get("/zh-hans/search/", {"q": "冬奥"})
+
+    assert "科技<mark>冬奥</mark>" in response.text
+
+
+def test_search_finds_no_draft(client, demo):
+    for q in ["Changsha", "长沙", "Nanjing", "南京"]:
+        response = client.get("/search/", {"q": q})
+        found = [zone.slug for zone in group(response, "zones")["results"]]
+        assert "miit-changsha" not in found, q
+        assert "miit-nanjing" not in found, q
+        assert "miit-changsha" not in response.text
+
+
+@pytest.mark.parametrize(
+    "q",
+    [
+        '"',
+        "'",
+        "!!!",
+        "&&||",
+        "a:* | b",
+        "'); DROP TABLE zones_zone; --",
+        "<script>alert(1)</script>",
+        "\\",
+        "(((",
+        "-",
+        "冬奥 & | ! :*",
+        "a\x00b",
+        "x" * 10_000,
+        "🚀",
+    ],
+)
+def test_hostile_search_input_answers_200_with_results_or_a_message(client, demo, q):
+    response = client.get("/search/", {"q": q})
+
+    assert response.status_code == 200
+    assert "<script>alert(1)</script>" not in response.text
+    context = response.context
+    assert context.get("unsearchable") or "total" in context or not context["q"]
+
+
+def test_a_very_long_search_is_shortened_with_a_message(client, demo):
+    response = client.get("/search/", {"q": "winter " * 2000})
+
+    assert response.status_code == 200
+    assert "only its first 200 characters were used" in response.text
+
+
+def test_a_query_with_nothing_searchable_gets_a_message(client, demo):
+    response = client.get("/search/", {"q": "!!! ???"})
+
+    assert "There is nothing to search for" in response.text
+
+
+def test_the_empty_search_page_explains_itself(client):
+    response = client.get("/search/")
+
+    assert response.status_code == 200
+    assert "Search zones, policy documents" in response.text
+    assert '<meta name="robots" content="noindex">' in response.text
+
+
+# ---- sitemap and robots ---------------------------------------------------------------------
+
+
+def test_the_sitemap_lists_published_records_in_both_languages_with_lastmod(client, demo):
+    response = client.get("/sitemap.xml")
+
+    assert response.status_code == 200
+    root = ET.fromstring(response.content)
+    urls = {url.findtext(f"{SITEMAP}loc"): url for url in root.findall(f"{SITEMAP}url")}
+    assert "http://testserver/zones/miit-tianjin-binhai/" in urls
+    assert "http://testserver/zh-hans/zones/miit-tianjin-binhai/" in urls
+    assert f"http://testserver/policies/{NOTICE}/" in urls
+    assert "http://testserver/programs/miit/" in urls
+    assert "http://testserver/focus-areas/smart-port/" in urls
+    assert "http://testserver/" in urls
+    zone = urls["http://testserver/zones/miit-tianjin-binhai/"]
+    assert zone.findtext(f"{SITEMAP}lastmod")
+    alternates = {link.get("hreflang"): link.get("href") for link in zone.findall(f"{XHTML}link")}
+    assert alternates["zh-hans"] == "http://testserver/zh-hans/zones/miit-tianjin-binhai/"
+    assert alternates["x-default"] == "http://testserver/zones/miit-tianjin-binhai/"
+    assert not [url for url in urls if "miit-changsha" in url or "miit-wuhan" in url]
+    zone_urls = [url for url in urls if re.search(r"/zones/[a-z0-9-]+/$", url)]
+    assert len(zone_urls) == 23 * 2
+
+
+def test_robots_txt_points_to_the_sitemap_and_keeps_crawlers_out_of_the_admin(client):
+    response = client.get("/robots.txt")
+
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/plain")
+    assert "Disallow: /admin/" in response.text
+    assert "Sitemap: http://testserver/sitemap.xml" in response.text
+
+
+# ---- a draft never shows -------------------------------------------------------------------
+
+
+def test_a_draft_never_appears_on_any_page_feed_sitemap_map_count_or_search(client):
+    area = FocusAreaFactory(slug="deep-sea", name_en="Deep sea mining")
+    program = ProgramFactory(slug="open-program", name_en="Open program")
+    public_zone = ZoneFactory(
+        slug="open-zone", name_en="Open harbour", program=program, focus_areas=[area]
+    )
+    ZoneFactory(
+        slug="atlantis",
+        name_en="Atlantis",
+        name_zh_hans="亚特兰蒂斯",
+        program=program,
+        status=Status.DRAFT,
+        focus_areas=[area],
+    )
+    hidden_program = ProgramFactory(
+        slug="hidden-program", name_en="Hidden program", status=Status.DRAFT
+    )
+    ZoneFactory(
+        slug="hidden-zone", name_en="Shadow harbour", program=hidden_program, focus_areas=[area]
+    )
+    document = PolicyDocumentFactory(
+        slug="open-notice", title_en="Open notice", zones=[public_zone], focus_areas=[area]
+    )
+    DirectiveFactory(document=document, zone=public_zone, text_en="Build the open harbour.")
+    PolicyDocumentFactory(
+        slug="secret-notice",
+        title_en="Secret notice about Atlantis",
+        status=Status.DRAFT,
+        zones=[public_zone],
+        focus_areas=[area],
+    )
+
+    pages = [
+        "/",
+        "/zh-hans/",
+        "/zones/",
+        "/zones/?view=map",
+        "/zones/?focus_area=deep-sea",
+        "/zones/open-zone/",
+        "/policies/",
+        "/policies/?focus_area=deep-sea",
+        "/policies/open-notice/",
+        "/focus-areas/",
+        "/focus-areas/deep-sea/",
+        "/programs/open-program/",
+        "/search/?q=harbour",
+        "/search/?q=notice",
+        "/policies/feed/",
+        "/policies/feed/?focus_area=deep-sea",
+        "/sitemap.xml",
+    ]
+    for page in pages:
+        response = client.get(page)
+        assert response.status_code == 200, page
+        for secret in [
+            'atlantis"',
+            "/atlantis/",
+            "亚特兰蒂斯",
+            "Shadow harbour",
+            "hidden-zone",
+            "Hidden program",
+            "secret-notice",
+            "Secret notice",
+        ]:
+            assert secret not in response.text, (page, secret)
+        assert "Atlantis</a>" not in response.text, page
+
+    # A search for the draft finds nothing (the query itself is echoed, so look at the results).
+    for q in ["Atlantis", "亚特兰蒂斯", "Secret", "Shadow"]:
+        found = client.get("/search/", {"q": q})
+        assert found.context["total"] == 0, q
+        assert "/atlantis/" not in found.text
+
+    zones = client.get("/zones/?focus_area=deep-sea")
+    assert zones.context["result_count"] == 1
+    assert {o.value: o.count for o in zones.context["facets"]["focus_area"]}["deep-sea"] == 1
+    policies = client.get("/policies/?focus_area=deep-sea")
+    assert policies.context["result_count"] == 1
+    home = client.get("/")
+    slugs = {f["properties"]["slug"] for f in embedded_json(home.text, "home-map-data")["features"]}
+    assert "atlantis" not in slugs
+    assert "hidden-zone" not in slugs
+    assert client.get("/programs/hidden-program/").status_code == 404
+    assert client.get("/policies/secret-notice/").status_code == 404
+
+
+def test_a_missing_page_answers_404_in_the_readers_language(client):
+    english = client.get("/zones/nowhere/")
+    chinese = client.get("/zh-hans/zones/nowhere/")
+
+    assert english.status_code == 404
+    assert "Page not found" in english.text
+    assert '<meta name="robots" content="noindex">' in english.text
+    assert chinese.status_code == 404
+    assert "找不到页面" in chinese.text

@@ -1,0 +1,62 @@
+"""Queries per page do not grow with the register: each page keeps the same cap with the demo
+data and with fifty times as many zones, documents, directives and focus areas."""
+
+import pytest
+
+from tests.site_fixtures import site_register  # noqa: F401  (a fixture)
+
+pytestmark = pytest.mark.django_db
+
+NOTICE = "miit-second-batch-notice-2021"
+
+# (address, most queries allowed). The caps are what each page needs today, so that a query
+# added per row (an N+1) fails here at once.
+PAGES = [
+    ("/", 6),
+    ("/zh-hans/", 6),
+    ("/zones/", 8),
+    ("/zh-hans/zones/", 8),
+    ("/zones/?view=map", 7),
+    ("/zones/?view=map&program=most&region=yangtze-river-delta", 9),
+    ("/zones/?program=miit&focus_area=smart-finance&q=manufacturing&page=1", 10),
+    ("/zones/?batch=1&batch=2&province=guangdong&ordering=-approved_on", 10),
+    ("/zones/miit-beijing/", 9),
+    ("/zh-hans/zones/most-chengdu/", 9),
+    ("/policies/", 9),
+    ("/policies/?q=winter+olympics&zone=miit-beijing&focus_area=smart-city", 12),
+    ("/policies/?authority=most&doc_type=letter&issued_after=2019-01-01&validity=in_force", 11),
+    ("/zh-hans/policies/?q=滨海", 9),
+    (f"/policies/{NOTICE}/", 14),
+    ("/policies/most-pilot-zone-guideline-2019/", 14),
+    ("/focus-areas/", 3),
+    ("/focus-areas/intelligent-manufacturing/", 6),
+    ("/programs/miit/", 7),
+    ("/programs/most/", 7),
+    ("/search/?q=winter+olympics", 12),
+    ("/search/?q=滨海", 9),
+    ("/policies/feed/", 2),
+    ("/policies/feed/?zone=miit-beijing&doc_type=notice", 4),
+    ("/sitemap.xml", 4),
+    ("/robots.txt", 0),
+]
+
+
+@pytest.mark.parametrize(("address", "cap"), PAGES, ids=[address for address, _ in PAGES])
+def test_the_page_keeps_its_query_cap(
+    client,
+    django_assert_max_num_queries,
+    site_register,  # noqa: F811
+    address,
+    cap,
+):
+    with django_assert_max_num_queries(cap):
+        response = client.get(address)
+
+    assert response.status_code == 200
+
+
+def test_the_big_register_really_is_bigger(client, site_register):  # noqa: F811
+    response = client.get("/zones/")
+
+    assert response.context["result_count"] == 23 * site_register
+    assert len(response.context["object_list"]) == min(24, 23 * site_register)
