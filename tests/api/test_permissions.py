@@ -66,7 +66,8 @@ def writable(resource: str, public: str, draft: str) -> list[Route]:
         Route(f"/api/v1/{resource}/{public}/publish/", get=False, post=frozenset(PUBLISHERS)),
         Route(f"/api/v1/{resource}/{draft}/publish/", get=False, post=frozenset(PUBLISHERS)),
         Route(f"/api/v1/{resource}/{public}/withdraw/", get=False, post=frozenset(PUBLISHERS)),
-        Route(f"/api/v1/{resource}/{draft}/withdraw/", get=False, post=frozenset(PUBLISHERS)),
+        # Only a public or scheduled record can be withdrawn (409 for a draft), by anyone.
+        Route(f"/api/v1/{resource}/{draft}/withdraw/", get=False, post=NOBODY),
     ]
 
 
