@@ -12,16 +12,6 @@ from django.core.handlers.wsgi import WSGIHandler
 from django.db import connections
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 pytestmark = [
     pytest.mark.browser,
@@ -59,13 +49,11 @@ def site(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture
-def page():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser.new_page()
-        browser.close()
+def page(browser):
+    """A page in the session's one Chromium (tests/browser/conftest.py)."""
+    context = browser.new_context()
+    yield context.new_page()
+    context.close()
 
 
 def test_the_api_docs_run_under_the_csp_with_local_assets(site, page, tmp_path):

@@ -17,16 +17,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 CHROMIUM = shutil.which("chromium") or (
     "/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None
 )
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 DEVICES = {
     "desktop": {"viewport": {"width": 1280, "height": 900}},
@@ -44,19 +34,14 @@ if CHROMIUM is None:
     pytest.skip("no Chromium found at /usr/bin/chromium or on PATH", allow_module_level=True)
 
 from axe_playwright_python.sync_playwright import Axe  # noqa: E402
-from playwright.sync_api import expect, sync_playwright  # noqa: E402
+from playwright.sync_api import expect  # noqa: E402
 
 
 @pytest.fixture(scope="module")
-def site_chromium():
-    # Playwright's sync API keeps an event loop running in this thread; Django would otherwise
-    # refuse the test's own database calls (loading and flushing data) while it runs.
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            yield browser
-            browser.close()
+def site_chromium(browser):
+    """The session's one Chromium (tests/browser/conftest.py): Playwright's sync API allows a
+    single instance per thread."""
+    return browser
 
 
 @pytest.fixture

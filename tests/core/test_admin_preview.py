@@ -46,7 +46,7 @@ def test_a_preview_renders_in_chinese_on_request():
     )
 
     assert response.status_code == 200
-    assert '<html lang="zh-hans">' in response.text
+    assert '<html lang="zh-Hans"' in response.text
     assert "新港先导区" in response.text
 
 
