@@ -82,3 +82,12 @@ bench: install
 		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 		$$SUDO apt-get install -y -qq wrk || { $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq wrk; }; }
 	$(PY) -m bench.run $(BENCH_ARGS)
+
+# ---- Translations (i18n): refresh locale/zh_Hans from the code, then compile it ----------------
+# Needs GNU gettext (Debian: apt-get install gettext). tests/core/test_translations.py fails
+# while an entry is untranslated or fuzzy, or django.mo is older than django.po.
+.PHONY: messages
+messages: install
+	$(PY) manage.py makemessages -l zh_Hans --no-obsolete --ignore=.venv --ignore=static \
+		--ignore=staticfiles --ignore=tools --ignore=tests --ignore=bench
+	$(PY) manage.py compilemessages -l zh_Hans --ignore=.venv

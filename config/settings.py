@@ -78,7 +78,7 @@ INSTALLED_APPS = [
     "corsheaders",
     "simple_history",
     "import_export",
-    "axes",
+    "core.apps.LoginProtectionConfig",  # django-axes, with a translated name (i18n)
     "django_htmx",
     "core",
     "zones",
@@ -94,7 +94,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    # Django's LocaleMiddleware, but the admin and the API follow the browser's language (i18n).
+    "core.middleware.ReaderLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

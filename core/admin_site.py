@@ -6,12 +6,14 @@ default site, and ``core.admin`` registers models on that site as it is imported
 """
 
 import datetime
+import unicodedata
 from dataclasses import dataclass
 
 from django.contrib import admin
 from django.db.models.functions import Now
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from core.models import Publishable, Status
@@ -21,6 +23,8 @@ RECENTLY_LIVE = datetime.timedelta(days=14)
 # Fields that name a record in the recent-changes list, read from its historical row so that
 # naming it needs no query of its own.
 NAME_FIELDS = ("title", "name", "text")
+# How wide a label in the recent-changes list may be, a Chinese character counting as two columns.
+LABEL_WIDTH = 90
 
 
 @dataclass
@@ -141,10 +145,24 @@ class NewsroomAdminSite(admin.AdminSite):
 
 
 def _row_label(model, row) -> str:
+    # The editor's language first, then the other: a record may exist in one language only.
+    suffixes = ["_zh_hans", "_en"] if get_language() == "zh-hans" else ["_en", "_zh_hans"]
     for name in NAME_FIELDS:
-        for attname in (f"{name}_en", f"{name}_zh_hans", name):
+        for attname in (*(f"{name}{suffix}" for suffix in suffixes), name):
             value = getattr(row, attname, None)
             if value:
                 text = str(value)
-                return text if len(text) <= 90 else f"{text[:89]}…"
+                return _shorten(text, LABEL_WIDTH)
     return f"{model._meta.verbose_name} #{getattr(row, model._meta.pk.attname)}"
+
+
+def _shorten(text: str, width: int) -> str:
+    columns = [2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text]
+    if sum(columns) <= width:
+        return text
+    used = 0
+    for index, column in enumerate(columns):
+        used += column
+        if used > width - 1:  # leave a column for the ellipsis
+            return f"{text[:index]}…"
+    return text

@@ -1,3 +1,4 @@
+from axes import apps as axes_apps
 from django.apps import AppConfig
 from django.contrib.admin import apps as admin_apps
 from django.utils.translation import gettext_lazy as _
@@ -13,3 +14,10 @@ class NewsroomAdminConfig(admin_apps.AdminConfig):
 
     default = False  # CoreConfig stays this module's configuration of the core app
     default_site = "core.admin_site.NewsroomAdminSite"
+
+
+class LoginProtectionConfig(axes_apps.AppConfig):
+    """django-axes under a name the newsroom translates (its own is the bare label "Axes")."""
+
+    default = False
+    verbose_name = _("Login protection")

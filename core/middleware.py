@@ -1,4 +1,5 @@
-"""Request-level operations: request ids and the access log, oversized bodies, database outages."""
+"""Request-level operations: request ids and the access log, oversized bodies, database outages;
+and the language of the addresses that have no language prefix."""
 
 import logging
 import re
@@ -7,6 +8,8 @@ import uuid
 
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
+from django.middleware.locale import LocaleMiddleware
+from django.utils import translation
 
 from core import errors
 from core.logs import request_id_var
@@ -16,6 +19,11 @@ REQUEST_ID_HEADER = "X-Request-ID"
 # so it can go into a header and a log line as it is. Anything else is replaced.
 WELL_FORMED_REQUEST_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:@+=-]{0,127}")
 MAX_LOGGED_PATH = 500
+
+# Addresses outside the language prefixes whose language is the reader's choice (the language
+# cookie, else the browser's Accept-Language): the newsroom and the API. The public pages take
+# theirs from the address (English at the root, Chinese under /zh-hans/).
+FOLLOW_READER_LANGUAGE = ("/admin/", "/api/")
 
 access_log = logging.getLogger("core.requests")
 error_log = logging.getLogger("core.errors")
@@ -109,3 +117,17 @@ class DatabaseUnavailableMiddleware:
         # Logged above with its traceback; Django's own "Service Unavailable" line would repeat it.
         response._has_been_logged = True
         return response
+
+
+class ReaderLanguageMiddleware(LocaleMiddleware):
+    """Django's LocaleMiddleware, except that the newsroom and the API follow the reader's language.
+
+    With ``prefix_default_language=False`` Django gives every address without a prefix the
+    default language, so an editor whose browser asks for Chinese would always get English.
+    """
+
+    def process_request(self, request):
+        super().process_request(request)
+        if request.path_info.startswith(FOLLOW_READER_LANGUAGE):
+            translation.activate(translation.get_language_from_request(request, check_path=False))
+            request.LANGUAGE_CODE = translation.get_language()

@@ -9,6 +9,7 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from core.dates import DatePrecision, PartialDate
@@ -83,11 +84,15 @@ class PartialDateField(forms.CharField):
         return parse_partial_date(text[:40])
 
 
-def partial_date_help(what) -> str:
+def _partial_date_help(what) -> str:
     return _(
         "%(what)s Type 2021-02-19; if the source gives only the month, 2021-02; only the year, "
         "2021. The public site shows no more than the source gives."
     ) % {"what": what}
+
+
+# Lazy: forms call it when their class is defined, before any request has chosen a language.
+partial_date_help = lazy(_partial_date_help, str)
 
 
 class NewsroomForm(forms.ModelForm):

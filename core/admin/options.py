@@ -492,7 +492,11 @@ class PublishableAdminMixin(HistoryAdminMixin):
             url = reverse(self.preview_url_name, kwargs={"slug": obj.slug})
         except NoReverseMatch:
             return []
-        return [(gettext("Preview"), url), ("预览（中文）", f"{url}?language=zh-hans")]
+        # Each button names its language: without one, a preview follows the editor's own.
+        return [
+            (gettext("Preview (English)"), f"{url}?language=en"),
+            ("预览（中文）", f"{url}?language=zh-hans"),
+        ]
 
     # -- saving
 

@@ -35,11 +35,15 @@ def client_ip_address(request) -> str | None:
 def lockout_response(request, original_response=None, credentials=None):
     """What a locked-out login sees: why, for how long, and what else to do. HTTP 429."""
     from axes.helpers import get_client_username, get_cool_off, get_failure_limit
+    from django.contrib import admin
     from django.shortcuts import render
 
     cool_off = get_cool_off(request)
     minutes = int(cool_off.total_seconds() // 60) if cool_off else None
     context = {
+        # The newsroom's name, as on its login page (the admin's context is not built here).
+        "site_header": admin.site.site_header,
+        "site_title": admin.site.site_title,
         "title": _("Too many failed logins"),
         "failure_limit": get_failure_limit(request, credentials),
         "username": get_client_username(request, credentials) or "",

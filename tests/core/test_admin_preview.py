@@ -72,7 +72,7 @@ def test_the_change_form_links_to_the_preview():
 
     page = newsroom.client_for(newsroom.editor()).get(f"/admin/zones/zone/{zone.pk}/change/")
 
-    assert 'href="/admin/preview/zones/draft-zone/"' in page.text
+    assert 'href="/admin/preview/zones/draft-zone/?language=en"' in page.text
     assert 'href="/admin/preview/zones/draft-zone/?language=zh-hans"' in page.text
     assert "View on site" not in page.text  # a draft has no public page yet
 
