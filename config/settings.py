@@ -89,8 +89,12 @@ MIDDLEWARE = [
     # Operations (core/middleware.py): first, so that every answer gets a request id and a log
     # line, and an oversized body is refused before anything reads it.
     "core.middleware.RequestLogMiddleware",
-    "core.middleware.RequestSizeLimitMiddleware",
+    # Operations: the security headers next, above WhiteNoise and CommonMiddleware, so that static
+    # files, a 413 and the 400 for a host we do not serve carry them like every other answer.
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "core.middleware.RequestSizeLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -100,8 +104,6 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     # Operations: public reads may use the read replica (config/db_router.py); a database outage
