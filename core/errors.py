@@ -5,7 +5,8 @@ Under ``/api/`` they use the API's error shape, ``{"error": {"code": ..., "messa
 elsewhere a small self-contained HTML page.
 """
 
-from django.core.exceptions import RequestDataTooBig
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
 from django.http import HttpResponse, JsonResponse
 from django.template.defaultfilters import filesizeformat
 from django.utils.html import escape
@@ -61,15 +62,29 @@ def service_unavailable(request):
     return response
 
 
+def too_many_values(request):
+    """More query parameters or form fields than DATA_UPLOAD_MAX_NUMBER_FIELDS: a 400 that says
+    so, rather than Django's bare "Bad Request"."""
+    return error_response(
+        request,
+        status=400,
+        code="too_many_values",
+        title=_("The request could not be completed."),
+        message=_("Give at most %(limit)s values.")
+        % {"limit": settings.DATA_UPLOAD_MAX_NUMBER_FIELDS},
+    )
+
+
 def bad_request(request, exception):
     """handler400: Django reports a body over DATA_UPLOAD_MAX_MEMORY_SIZE as a 400; it is a 413.
 
     Most oversized bodies are refused earlier, from their Content-Length, by
     core.middleware.RequestSizeLimitMiddleware; this catches the form fields of a multipart body,
-    which are only counted while it is parsed.
+    which are only counted while it is parsed. Too many parameters or fields is a 400 that says
+    so.
     """
     if isinstance(exception, RequestDataTooBig):
-        from django.conf import settings
-
         return request_too_large(request, settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
+    if isinstance(exception, TooManyFieldsSent):
+        return too_many_values(request)
     return defaults.bad_request(request, exception)

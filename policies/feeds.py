@@ -18,9 +18,11 @@ FEED_LENGTH = 50
 
 class PolicyFeed(Feed):
     feed_type = Atom1Feed
+    # The list's filters, which the feed takes as they are (also found by tests/ops).
+    filterset_class = PolicyFilter
 
     def __call__(self, request, *args, **kwargs):
-        filterset = PolicyFilter(request.GET, queryset=PolicyDocument.objects.published())
+        filterset = self.filterset_class(request.GET, queryset=PolicyDocument.objects.published())
         if not filterset.is_valid():
             problems = "; ".join(
                 f"{name}: {' '.join(errors)}" for name, errors in filterset.errors.items()

@@ -6,6 +6,7 @@
 language; ``details`` names the parameters or fields at fault, when there are any.
 """
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -47,6 +48,17 @@ class PayloadTooLarge(exceptions.APIException):
     default_code = "request_too_large"
 
 
+class TooManyValues(exceptions.APIException):
+    """More query parameters (or form fields) than DATA_UPLOAD_MAX_NUMBER_FIELDS."""
+
+    status_code = status.HTTP_400_BAD_REQUEST
+    default_code = "too_many_values"
+
+    def __init__(self):
+        limit = settings.DATA_UPLOAD_MAX_NUMBER_FIELDS
+        super().__init__(_("Give at most %(limit)s values.") % {"limit": limit})
+
+
 class StateConflict(exceptions.APIException):
     status_code = status.HTTP_409_CONFLICT
     default_detail = gettext_lazy("The record is not in a state that allows this.")
@@ -66,8 +78,10 @@ def _normalise(exc):
         return exceptions.NotFound(_("Nothing is published at this address."))
     if isinstance(exc, DjangoPermissionDenied):
         return exceptions.PermissionDenied(*exc.args)
-    if isinstance(exc, RequestDataTooBig | TooManyFieldsSent):
+    if isinstance(exc, RequestDataTooBig):
         return PayloadTooLarge()
+    if isinstance(exc, TooManyFieldsSent):
+        return TooManyValues()
     if isinstance(exc, StaleVersionError):
         return PreconditionFailed(str(exc))
     if isinstance(exc, DjangoValidationError):

@@ -1,0 +1,425 @@
+"""Hostile input never gives a 5xx: every value of a corpus of hostile strings, sent to every
+query parameter of every public page, API list, facet count, feed and export (CSV, GeoJSON), and
+as every slug or key in a path, is answered 200, 400 or 404 — and a 400 says what was wrong (the
+API's error shape under /api/, the form's errors on a page, a plain message from the feed).
+
+The surfaces are found, not listed: the public pages by walking the URLconf (a page's parameters
+are its FilterSet's, plus the few a view reads itself, in VIEW_PARAMETERS), the API from its
+OpenAPI schema (every GET operation's query and path parameters, each list in each format it
+offers). A new page, filter, endpoint or format is covered without touching this file, and
+``test_every_parameter_a_view_reads_is_covered`` fails if a view starts reading a parameter that
+no surface sends.
+
+A value goes to all the parameters of a surface at once (``format`` on its own, as the API
+checks it first). A 400 names every parameter that refused the value (the API in its error's
+details, a page or the feed in its form's errors), and the value is sent again to the others
+until none refuses, so every value a parameter accepts reaches the database — in one to three
+requests per surface rather than one per parameter. A filtered page is also asked as the partial
+htmx requests, in Chinese. One demo database serves the whole module.
+"""
+
+import dataclasses
+import re
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+from django.conf import settings
+from django.core.exceptions import TooManyFieldsSent
+from django.http import QueryDict
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from tests.site_fixtures import site_demo  # noqa: F401  (a fixture)
+
+pytestmark = pytest.mark.django_db
+
+
+def encoded(text: str) -> str:
+    """A value as it travels in a query string or a path segment: every byte percent-encoded."""
+    return quote(text, safe="")
+
+
+# (id, the value as sent: already percent-encoded, or a list of them for a repeated parameter).
+HOSTILE = [
+    ("nul", "%00"),
+    ("nul-inside", "miit%00beijing"),
+    ("lone-surrogate", "%ED%A0%80"),
+    ("invalid-utf8", "%C0%AF%FF%FE"),
+    ("two-to-the-63", "9223372036854775808"),
+    ("twenty-digits", "99999999999999999999"),
+    ("negative", "-1"),
+    ("float-overflow", "1e309"),
+    ("nan", "NaN"),
+    ("infinity", "-Infinity"),
+    ("non-ascii-digits", encoded("²١٢")),
+    ("year-10000", "10000-01-01"),
+    ("impossible-date", "2021-02-30"),
+    ("datetime-at-the-edge", encoded("9999-12-31T23:59:59-23:59")),
+    ("double-dash-field", encoded("--name")),
+    ("private-field", "password"),
+    ("search-vector", encoded("-search_vector")),
+    ("dunder", "__class__"),
+    ("ten-kilobytes", "a" * 10240),
+    ("ten-kilobytes-mixed", encoded("滨海 <b> & " * 1024)),
+    ("tsquery-operators", encoded("a & !b | (c")),
+    ("tsquery-prefix", encoded(":*")),
+    ("tsquery-phrase-and-weights", encoded("a <-> b <2> port:A & 智能:*B")),
+    ("crlf", encoded("a\r\nSet-Cookie: injected=1")),
+    ("path-traversal", encoded("../../etc/passwd")),
+    ("key-with-a-huge-number", encoded("miit~99999999999999999999")),
+    ("key-of-ten-kilobytes", encoded("a" * 5000 + "~" + "b" * 5000)),
+    ("html-script", encoded('"><script>alert(1)</script>')),
+    ("rtl-and-zero-width", encoded("\u202egpj.exe mi\u200bit\u200d\ufeff")),
+    ("emoji", encoded("🤖🏭👨‍👩‍👧")),
+    ("sql", encoded("' OR 1=1; DROP TABLE zones_zone;--")),
+    ("empty", ""),
+    ("array", ["miit", "%00", "-1"]),
+    ("array-hundred-and-one", ["a"] * 101),
+]
+HOSTILE_IDS = [name for name, _value in HOSTILE]
+
+ALLOWED = {200, 400, 404}
+
+# Parameters a view reads itself, outside a FilterSet (the FilterSet's are found on their own).
+VIEW_PARAMETERS = {
+    "search": ["q"],
+    "zones:list": ["view"],
+    "sitemap": ["p"],
+}
+# Every list page is also asked for these.
+LIST_PARAMETERS = ["page"]
+# The API's lists answer JSON by default; the other formats of ``format`` are sent explicitly.
+DEFAULT_FORMAT = "json"
+
+# Parts of the URLconf that are not public pages: the newsroom (staff only, tested in
+# tests/core), the language switch (a POST) and the API (found through its schema instead).
+NOT_PUBLIC = ("admin/", "i18n/", "api/")
+
+
+@dataclass(frozen=True)
+class Surface:
+    """One address to attack: a path template with ``{}`` where the value goes, or a ready path
+    and the query parameters that carry the value."""
+
+    path: str
+    parameters: tuple[str, ...] = ()  # empty: the value goes into the path
+    extra: str = ""  # other query parameters sent along (format=csv)
+    api: bool = False
+    htmx: bool = False
+    filterset_class: type | None = None  # a page's: it tells which parameters a value fails
+
+    def with_parameters(self, parameters):
+        return dataclasses.replace(self, parameters=parameters)
+
+    def url(self, value) -> str:
+        values = value if isinstance(value, list) else [value]
+        if not self.parameters:
+            return self.path.format(values[0])
+        query = [self.extra] if self.extra else []
+        query += [f"{name}={item}" for name in self.parameters for item in values]
+        return f"{self.path}?{'&'.join(query)}"
+
+
+def _walk(patterns, prefix="", namespace=""):
+    """(route, pattern, namespaced name) of every pattern of the URLconf."""
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            yield from _walk(pattern.url_patterns, prefix + str(pattern.pattern), inner)
+        elif isinstance(pattern, URLPattern):
+            name = f"{namespace}{pattern.name}" if pattern.name else None
+            yield prefix + str(pattern.pattern), pattern, name
+
+
+def page_surfaces(sample_values) -> list[Surface]:
+    """Every public page of the URLconf: each of its path parameters, and its query parameters."""
+    surfaces = []
+    for route, pattern, name in _walk(get_resolver().url_patterns):
+        if route.startswith(NOT_PUBLIC) or route.startswith(settings.STATIC_URL):
+            continue
+        path = "/" + route
+        converters = [name for _converter, name in re.findall(r"<(?:(\w+):)?(\w+)>", path)]
+        if converters:
+            # One surface per path parameter; any other gets a real record's value.
+            for attacked in converters:
+                template = path
+                for other in converters:
+                    fill = "{}" if other == attacked else str(sample_values[other])
+                    template = re.sub(rf"<(?:\w+:)?{other}>", fill, template)
+                surfaces.append(Surface(template))
+            continue
+        view = getattr(pattern.callback, "view_class", None) or pattern.callback
+        filterset_class = getattr(view, "filterset_class", None)
+        filters = tuple(filterset_class.base_filters) if filterset_class else ()
+        own = [*VIEW_PARAMETERS.get(name, [])]
+        if filterset_class is not None or getattr(view, "paginate_by", None):
+            own += LIST_PARAMETERS
+        if filters and hasattr(view, "partial_name"):
+            # A filtered page (core.views.FilteredListView): all filters at once, as a page and
+            # as the partial that htmx asks for (see the module's docstring).
+            surfaces.append(Surface(path, filters, filterset_class=filterset_class))
+            # The partial that htmx asks for, in each other language (in Chinese, names sort by
+            # pinyin and Chinese runs are searched as character pairs).
+            surfaces += [
+                Surface(f"/{code}{path}", filters, htmx=True, filterset_class=filterset_class)
+                for code, _name in settings.LANGUAGES
+                if code != settings.LANGUAGE_CODE
+            ]
+        elif filters:
+            # A feed: its filters together, as the API's (see ``answer``).
+            surfaces.append(Surface(path, filters, filterset_class=filterset_class))
+        surfaces += [Surface(path, (parameter,)) for parameter in dict.fromkeys(own)]
+    return surfaces
+
+
+def api_surfaces(schema) -> list[Surface]:
+    """Every GET operation of the API's OpenAPI schema: its query parameters together, in each
+    format it offers, and ``format`` on its own (it is checked before the others)."""
+    surfaces = []
+    for path, operations in schema["paths"].items():
+        operation = operations.get("get")
+        if operation is None:
+            continue
+        parameters = operation.get("parameters", [])
+        query = tuple(p["name"] for p in parameters if p["in"] == "query" and p["name"] != "format")
+        formats = [""]
+        for parameter in parameters:
+            if parameter["in"] == "path":
+                surfaces.append(
+                    Surface(path.replace("{" + parameter["name"] + "}", "{}"), api=True)
+                )
+            if parameter["name"] == "format" and parameter["in"] == "query":
+                surfaces.append(Surface(path, ("format",), api=True))
+                formats += [
+                    f"format={name}"
+                    for name in parameter["schema"]["enum"]
+                    if name != DEFAULT_FORMAT
+                ]
+        if query:
+            surfaces += [Surface(path, query, extra, api=True) for extra in formats]
+    return surfaces
+
+
+@pytest.fixture(scope="module")
+def surfaces(site_demo):  # noqa: F811
+    from drf_spectacular.generators import SchemaGenerator
+
+    from policies.models import PolicyDocument
+
+    document = PolicyDocument.objects.published().order_by("slug").first()
+    attachment = document.attachments.order_by("pk").first()
+    sample_values = {"slug": document.slug, "pk": attachment.pk if attachment else 1}
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    return page_surfaces(sample_values) + api_surfaces(schema)
+
+
+@pytest.fixture(autouse=True)
+def _no_throttle(settings):
+    # Thousands of anonymous requests from one address: the throttle is tested in tests/api.
+    settings.API_ANON_THROTTLE_RATE = ""
+
+
+def clear_message(surface: Surface, response) -> bool:
+    """A 400 names what was wrong, in the shape the surface answers errors in."""
+    if surface.api:
+        error = response.json()["error"]
+        return bool(error["code"]) and bool(error["message"])
+    if response["Content-Type"].startswith("text/plain"):
+        return "not valid" in response.text
+    # The form's errors, or the small page of core.errors (too many values, …) with its message.
+    return bool(
+        'class="form-errors"' in response.text
+        or 'class="field-error"' in response.text
+        or re.search(r"<main><h1>[^<]+</h1><p>[^<]+</p></main>", response.text)
+    )
+
+
+STATUSES = Counter()
+
+
+def answer(client, surface, value, headers=None, also=()) -> str | None:
+    """A problem with the answers to a hostile value (each body read to the end), or None.
+
+    The value goes to all the surface's parameters at once; a 400 names every parameter that
+    refused it (the API in its error's details, a page in its form's errors), and the value is
+    sent again to the others, until none refuses: so each value a parameter accepts reaches the
+    database, in two or three requests rather than one per parameter.
+    """
+    parameters = surface.parameters
+    while True:
+        target = surface.with_parameters(parameters)
+        problem, response = one_answer(client, target, value, headers, also)
+        if problem or len(parameters) < 2 or response.status_code != 400:
+            return problem
+        refused = refused_parameters(target, value, response) & set(parameters)
+        parameters = tuple(name for name in parameters if name not in refused)
+        if not refused or not parameters:
+            return None
+
+
+def refused_parameters(surface, value, response) -> set[str]:
+    """The parameters a 400 refused: named by the API's error, or by the page's form."""
+    if surface.api:
+        return set(response.json()["error"].get("details", {}))
+    if surface.filterset_class is None:
+        return set()
+    try:
+        data = QueryDict(surface.url(value).partition("?")[2])
+    except TooManyFieldsSent:
+        return set()  # refused as a whole (core.errors.too_many_values)
+    return set(surface.filterset_class(data).errors)
+
+
+def one_answer(client, surface, value, headers, also):
+    url = surface.url(value)
+    request_headers = {"HX-Request": "true"} if surface.htmx else {}
+    try:
+        response = client.get(url, headers={**request_headers, **(headers or {})})
+        if response.streaming:
+            b"".join(response.streaming_content)
+    except Exception as error:  # reported with every other failure, all at once
+        STATUSES[500] += 1
+        return f"{url[:160]} raised {type(error).__name__}: {str(error)[:200]}", None
+    status = response.status_code
+    STATUSES[status] += 1
+    if status not in ALLOWED | set(also):
+        return f"{url[:160]} answered {status}", response
+    if status >= 400 and status != 404 and not clear_message(surface, response):
+        return f"{url[:160]} answered {status} without a clear message", response
+    return None, response
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _report_statuses():
+    yield
+    if STATUSES:
+        total = sum(STATUSES.values())
+        print(f"\nhostile requests: {total}, by status: {dict(sorted(STATUSES.items()))}")
+
+
+@pytest.mark.parametrize("value", [value for _name, value in HOSTILE], ids=HOSTILE_IDS)
+def test_a_hostile_value_never_gives_a_server_error(surfaces, value):
+    client = Client()
+
+    problems = [problem for surface in surfaces if (problem := answer(client, surface, value))]
+
+    assert not problems, f"{len(problems)} of {len(surfaces)} answers:\n" + "\n".join(problems)
+
+
+# Headers a client chooses, with hostile values (text: headers carry no percent-encoding).
+HOSTILE_HEADERS = {
+    "If-None-Match": ['"x", W/"', "*, " * 2000, '"\x00"', "\u202e" * 50],
+    "If-Modified-Since": ["Sun, 31 Feb 10000 25:61:61 GMT", "9" * 30, "1e309"],
+    "Accept": ["text/csv;q=NaN, */*;q=1e309", "application/" + "x" * 10240, "../../etc/passwd"],
+    "Accept-Language": ["zh-hans;q=2, *;q=-1", "x" * 10240, "../../etc/passwd, en;q=0.5"],
+    "X-Request-ID": ["\r\nSet-Cookie: a=b", "x" * 10240],
+}
+
+
+@pytest.mark.parametrize("header", list(HOSTILE_HEADERS))
+def test_hostile_request_headers_never_give_a_server_error(surfaces, header):
+    client = Client()
+    # The API answers an Accept it cannot satisfy with 406, in its error shape.
+    also = {406} if header == "Accept" else set()
+    addresses = [
+        Surface(surface.path, ("page",), surface.extra, surface.api)
+        for surface in surfaces
+        if not surface.htmx and "page" in surface.parameters
+    ]
+    problems = [
+        problem
+        for surface in addresses
+        for value in HOSTILE_HEADERS[header]
+        if (problem := answer(client, surface, "1", headers={header: value}, also=also))
+    ]
+
+    assert len(addresses) >= 10
+    assert not problems, "\n".join(problems)
+
+
+def test_the_corpus_reaches_every_kind_of_surface(surfaces):
+    kinds = Counter(
+        (
+            "api" if surface.api else "page",
+            "query" if surface.parameters else "path",
+            surface.extra.removeprefix("format="),
+        )
+        for surface in surfaces
+    )
+    attacked = {(surface.path, surface.parameters) for surface in surfaces}
+    paths = {path for path, _parameters in attacked}
+
+    assert len(HOSTILE) >= 25
+    # Each surface takes one to three requests per value (see ``answer``): thousands in all.
+    assert len(surfaces) >= 50
+    for kind in [
+        ("page", "query", ""),
+        ("page", "path", ""),
+        ("api", "query", ""),
+        ("api", "query", "csv"),
+        ("api", "query", "geojson"),
+        ("api", "path", ""),
+    ]:
+        assert kinds[kind], kind
+    for path in ["/zones/", "/policies/", "/search/", "/sitemap.xml"]:
+        assert path in paths
+    for path in [
+        "/zones/{}/",
+        "/programs/{}/",
+        "/focus-areas/{}/",
+        "/policies/{}/",
+        "/api/v1/zones/{}/",
+        "/api/v1/batches/{}/",
+        "/api/v1/directives/{}/",
+    ]:
+        assert path in paths
+    for path, parameter in [
+        ("/policies/feed/", "issued_after"),
+        ("/api/v1/zones/", "batch"),
+        ("/api/v1/zones/", "format"),
+        ("/api/v1/policies/", "ordering"),
+        ("/api/v1/policies/facets/", "q"),
+        ("/api/v1/changes/", "since"),
+        ("/api/v1/regions/", "page_size"),
+    ]:
+        assert any(p == path and parameter in names for p, names in attacked), (path, parameter)
+
+
+# What the app's own views read from the query string, found in the source; the newsroom's
+# modules (staff only: the admin and its previews) are not public surfaces.
+READS = re.compile(r"""(?:GET|query_params)(?:\.(?:get|getlist|pop)\(|\[)\s*["'](\w+)["']""")
+NEWSROOM_SOURCES = re.compile(r"(^|/)(admin|admin_site|preview)(/|\.py$)")
+
+
+def test_every_parameter_a_view_reads_is_covered(surfaces):
+    sent = {name for surface in surfaces for name in surface.parameters}
+    read = set()
+    for app in ("core", "zones", "policies", "config"):
+        for source in (Path(settings.BASE_DIR) / app).rglob("*.py"):
+            if not NEWSROOM_SOURCES.search(source.relative_to(settings.BASE_DIR).as_posix()):
+                read |= set(READS.findall(source.read_text()))
+
+    assert read, "the pattern found no parameter: it no longer matches the code"
+    assert read <= sent, f"read but never attacked: {sorted(read - sent)}"
+
+
+@pytest.mark.parametrize(
+    ("path", "api"), [("/zones/", False), ("/policies/feed/", False), ("/api/v1/zones/", True)]
+)
+def test_more_parameters_than_the_register_reads_is_a_clear_400(path, api):
+    limit = settings.DATA_UPLOAD_MAX_NUMBER_FIELDS
+    query = "&".join(f"q{number}=a" for number in range(limit + 1))
+
+    response = Client().get(f"{path}?{query}")
+
+    assert response.status_code == 400
+    if api:
+        assert response.json()["error"] == {
+            "code": "too_many_values",
+            "message": f"Give at most {limit} values.",
+        }
+    else:
+        assert f"Give at most {limit} values." in response.text
