@@ -1,6 +1,7 @@
 """A body larger than the register accepts answers 413, in the API's shape under /api/."""
 
 import json
+import re
 
 import pytest
 from django.conf import settings
@@ -78,3 +79,36 @@ def test_bodies_within_the_limits_are_answered_normally(client, settings):
     assert form.status_code == 200
     assert upload.status_code == 200
     assert "Please enter the correct username and password" in form.text
+
+
+def api_write_operations():
+    """(method, path) of every write the API's OpenAPI schema documents, paths filled in."""
+    from drf_spectacular.generators import SchemaGenerator
+
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    for path, operations in schema["paths"].items():
+        for method in ("post", "put", "patch", "delete"):
+            if method in operations:
+                yield method.upper(), re.sub(r"\{\w+\}", "some-record", path)
+
+
+def test_every_api_write_answers_an_oversized_body_with_413_in_the_api_error_shape(client):
+    writes = sorted(set(api_write_operations()))
+    body = b'{"summary_en": "' + b"x" * JSON_LIMIT + b'"}'
+    token = {"Authorization": "Token 0123456789abcdef0123456789abcdef01234567"}
+
+    answers = {
+        (method, path, signed): client.generic(
+            method, path, body, content_type="application/json", headers=token if signed else {}
+        )
+        for method, path in writes
+        for signed in (False, True)
+    }
+
+    assert {method for method, _path in writes} >= {"POST", "PUT", "PATCH"}
+    assert any(path.endswith("/publish/") for _method, path in writes)
+    for request, response in answers.items():
+        assert response.status_code == 413, request
+        assert response["Content-Type"] == "application/json", request
+        assert response.json()["error"]["code"] == "request_too_large", request
+        assert response.json()["error"]["message"], request
