@@ -141,7 +141,7 @@ def page_surfaces(sample_values) -> list[Surface]:
         if route.startswith(NOT_PUBLIC) or route.startswith(settings.STATIC_URL):
             continue
         path = "/" + route
-        converters = [name for _converter, name in re.findall(r"<(?:(\w+):)?(\w+)>", path)]
+        converters = [found for _kind, found in re.findall(r"<(?:(\w+):)?(\w+)>", path)]
         if converters:
             # One surface per path parameter; any other gets a real record's value.
             for attacked in converters:
@@ -158,8 +158,7 @@ def page_surfaces(sample_values) -> list[Surface]:
         if filterset_class is not None or getattr(view, "paginate_by", None):
             own += LIST_PARAMETERS
         if filters and hasattr(view, "partial_name"):
-            # A filtered page (core.views.FilteredListView): all filters at once, as a page and
-            # as the partial that htmx asks for (see the module's docstring).
+            # A filtered page (core.views.FilteredListView): all its filters at once.
             surfaces.append(Surface(path, filters, filterset_class=filterset_class))
             # The partial that htmx asks for, in each other language (in Chinese, names sort by
             # pinyin and Chinese runs are searched as character pairs).
