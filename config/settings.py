@@ -102,6 +102,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # Performance: anonymous reads of public pages and the API from the cache, keyed by the
+    # content generation (core/cache.py); below the middleware that adds headers and logs.
+    "core.cache.PageCacheMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     # Operations: public reads may use the read replica (config/db_router.py); a database outage
@@ -176,7 +179,7 @@ if REDIS_URL:
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
-            "KEY_PREFIX": "apz",
+            "KEY_PREFIX": os.environ.get("DJANGO_CACHE_KEY_PREFIX", "apz"),
         }
     }
 else:
@@ -354,6 +357,12 @@ if API_ANON_THROTTLE_RATE and not re.fullmatch(
     raise ImproperlyConfigured(
         "DJANGO_API_THROTTLE_ANON must look like 300/minute (or be empty for no limit)."
     )
+# How long the page cache (core/cache.py) keeps a page; the content generation makes every
+# change visible at once whatever this is. 0 turns the page cache off.
+PAGE_CACHE_SECONDS = int(os.environ.get("DJANGO_PAGE_CACHE_SECONDS", "600"))
+# Never served from the page cache: the newsroom, previews, health checks, language switching.
+PAGE_CACHE_EXCLUDED_PATHS = ("/admin/", "/i18n/", "/healthz", "/readyz", "/bench/")
+
 # How long shared caches may keep an anonymous API read before revalidating it.
 API_CACHE_MAX_AGE = int(os.environ.get("DJANGO_API_CACHE_MAX_AGE", "60"))
 
