@@ -357,9 +357,13 @@ if API_ANON_THROTTLE_RATE and not re.fullmatch(
     raise ImproperlyConfigured(
         "DJANGO_API_THROTTLE_ANON must look like 300/minute (or be empty for no limit)."
     )
-# How long the page cache (core/cache.py) keeps a page; the content generation makes every
-# change visible at once whatever this is. 0 turns the page cache off.
-PAGE_CACHE_SECONDS = int(os.environ.get("DJANGO_PAGE_CACHE_SECONDS", "600"))
+# How long the page cache (core/cache.py) keeps a page or a part of one; the content generation
+# makes every change visible at once whatever this is. 0 turns the page cache off.
+# Off by default in production without REDIS_URL: each of gunicorn's processes would keep a
+# generation of its own in local memory, and one would not see another's publish.
+PAGE_CACHE_SECONDS = int(
+    os.environ.get("DJANGO_PAGE_CACHE_SECONDS", "600" if REDIS_URL or DEBUG else "0")
+)
 # Never served from the page cache: the newsroom, previews, health checks, language switching,
 # and the API, which answers conditional requests by the data's version itself, leaves shared
 # caches to keep its reads (Cache-Control: public) and throttles every anonymous request.

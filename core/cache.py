@@ -137,6 +137,8 @@ def memoize(namespace: str, key, build, timeout: int | None = None):
     ``key`` must name everything the value depends on besides the content: the query, the
     language, the page. The cache being down costs the caching, never the answer.
     """
+    if settings.PAGE_CACHE_SECONDS <= 0:
+        return build()
     timeout = settings.PAGE_CACHE_SECONDS if timeout is None else timeout
     try:
         cache_key = f"part:{namespace}:{content_generation()}:{digest(key)}"
