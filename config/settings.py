@@ -89,8 +89,12 @@ MIDDLEWARE = [
     # Operations (core/middleware.py): first, so that every answer gets a request id and a log
     # line, and an oversized body is refused before anything reads it.
     "core.middleware.RequestLogMiddleware",
-    "core.middleware.RequestSizeLimitMiddleware",
+    # Operations: the security headers next, above WhiteNoise and CommonMiddleware, so that static
+    # files, a 413 and the 400 for a host we do not serve carry them like every other answer.
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "core.middleware.RequestSizeLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -100,10 +104,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "django.middleware.csp.ContentSecurityPolicyMiddleware",
-    # Performance: anonymous reads of public pages and the API from the cache, keyed by the
-    # content generation (core/cache.py); below the middleware that adds headers and logs.
+    # Performance: anonymous reads of public pages from the cache, keyed by the content
+    # generation (core/cache.py); below the middleware that adds headers and logs.
     "core.cache.PageCacheMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
