@@ -46,5 +46,6 @@ CACHES = {
     for alias, config in CACHES.items()
 }
 
-# The request header (in META form) that tells a page cache to step aside; production has none.
+# The request header (in META form) that tells the page cache (core.cache.PageCacheMiddleware)
+# to step aside; production has none. Caches of parts of a page (core.cache.memoize) still serve.
 BENCH_CACHE_BYPASS_HEADER = "HTTP_X_BENCH_CACHE_BYPASS"

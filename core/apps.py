@@ -8,6 +8,11 @@ class CoreConfig(AppConfig):
     name = "core"
     verbose_name = _("Publishing")
 
+    def ready(self):
+        from core.cache import connect_signals
+
+        connect_signals()
+
 
 class NewsroomAdminConfig(admin_apps.AdminConfig):
     """The Django admin with the newsroom's site (its index shows the review queue)."""

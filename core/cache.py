@@ -1,0 +1,259 @@
+"""The content generation, and the caches keyed by it: whole public pages and costly parts.
+
+Every cached item's key carries the *content generation*, a counter in the shared cache. Any
+save, delete or relation change of a public model raises it (once at once, once more when the
+transaction commits), and so does the passing of a scheduled go-live time: a reader's next
+request then builds its page afresh. Invalidation is exact (nothing public changes without the
+generation changing) and cheap (nothing is deleted; stale entries age out of the cache).
+
+With ``REDIS_URL`` the generation and the pages live in Redis, so a publish through one app
+instance is seen by every other. Without it the cache is the process's own memory, which is
+right for one process (``make run``) only.
+"""
+
+import hashlib
+import logging
+import time
+
+from django.apps import apps
+from django.conf import settings
+from django.core.cache import cache
+from django.db import DatabaseError, transaction
+from django.db.models.functions import Now
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.http import HttpResponse
+from django.utils import translation
+from django.utils.cache import get_conditional_response, set_response_etag
+
+logger = logging.getLogger(__name__)
+
+GENERATION_KEY = "content:generation"
+# When the earliest scheduled go-live time passes (epoch seconds); absent means "not known".
+NEXT_CHANGE_KEY = "content:next-change"
+NEVER = float(2**62)
+# The apps whose records the public sees. Their history tables are left out.
+PUBLIC_APPS = ("core", "zones", "policies")
+
+
+# ---------------------------------------------------------------------------------------------
+# The generation
+# ---------------------------------------------------------------------------------------------
+
+
+def content_generation() -> int:
+    """The current generation: one round trip to the cache on the common path."""
+    values = cache.get_many([GENERATION_KEY, NEXT_CHANGE_KEY])
+    generation = values.get(GENERATION_KEY)
+    next_change = values.get(NEXT_CHANGE_KEY)
+    if generation is None:
+        return bump_generation()
+    if next_change is None:
+        cache.set(NEXT_CHANGE_KEY, next_scheduled_change(), None)
+    elif next_change <= time.time():
+        # A scheduled record went live: what was built before shows the public too little.
+        return bump_generation()
+    return generation
+
+
+def bump_generation() -> int:
+    """Raise the generation, so that every cached page and part is built afresh."""
+    try:
+        generation = cache.incr(GENERATION_KEY)
+    except ValueError:
+        # Start from the clock so that a counter lost with its cache never meets old entries.
+        cache.add(GENERATION_KEY, time.time_ns() // 1000, None)
+        generation = cache.incr(GENERATION_KEY)
+    cache.set(NEXT_CHANGE_KEY, next_scheduled_change(), None)
+    return generation
+
+
+def next_scheduled_change() -> float:
+    """Epoch seconds of the earliest go-live time still to come, of any public model: one query."""
+    from core.models import Publishable, Status
+
+    scheduled = [
+        model._base_manager.filter(status=Status.PUBLISHED, go_live_at__gt=Now())
+        .order_by()
+        .values("go_live_at")
+        for model in apps.get_models()
+        if issubclass(model, Publishable) and model._meta.app_label in PUBLIC_APPS
+    ]
+    moments = scheduled[0].union(*scheduled[1:], all=True).order_by("go_live_at")[:1]
+    earliest = next(iter(moments), None)
+    return earliest["go_live_at"].timestamp() if earliest is not None else NEVER
+
+
+def content_changed(**kwargs) -> None:
+    """Signal receiver: a public record, or something shown with one, changed."""
+    if kwargs.get("raw"):
+        return  # loaddata: the fixture's records, not an editor's change
+    safe_bump()
+    # Again once the change is visible to other connections: a page built in between, from
+    # the data before the commit, must not outlive it.
+    transaction.on_commit(safe_bump)
+
+
+def safe_bump() -> None:
+    """Raise the generation; an editor's save never fails because the cache is down."""
+    try:
+        bump_generation()
+    except Exception:
+        logger.error("cache unavailable; cached pages may be stale", exc_info=True)
+
+
+def connect_signals() -> None:
+    """Called from CoreConfig.ready(): every model of the public apps raises the generation."""
+    for model in apps.get_models():
+        if model._meta.app_label not in PUBLIC_APPS or is_history_model(model):
+            continue
+        post_save.connect(content_changed, sender=model, dispatch_uid=f"generation-save-{model}")
+        post_delete.connect(
+            content_changed, sender=model, dispatch_uid=f"generation-delete-{model}"
+        )
+        for field in model._meta.local_many_to_many:
+            m2m_changed.connect(
+                content_changed,
+                sender=field.remote_field.through,
+                dispatch_uid=f"generation-m2m-{model}-{field.name}",
+            )
+
+
+def is_history_model(model) -> bool:
+    return model.__name__.startswith("Historical") and hasattr(model, "history_id")
+
+
+# ---------------------------------------------------------------------------------------------
+# Costly parts of a page
+# ---------------------------------------------------------------------------------------------
+
+
+def digest(*parts) -> str:
+    return hashlib.sha256("\x1f".join(str(part) for part in parts).encode()).hexdigest()[:32]
+
+
+def memoize(namespace: str, key, build, timeout: int | None = None):
+    """``build()``'s value, kept until the content changes (or ``timeout`` seconds pass).
+
+    ``key`` must name everything the value depends on besides the content: the query, the
+    language, the page. The cache being down costs the caching, never the answer.
+    """
+    if settings.PAGE_CACHE_SECONDS <= 0:
+        return build()
+    timeout = settings.PAGE_CACHE_SECONDS if timeout is None else timeout
+    try:
+        cache_key = f"part:{namespace}:{content_generation()}:{digest(key)}"
+        value = cache.get(cache_key)
+    except Exception:
+        logger.warning("cache unavailable; building %s without it", namespace, exc_info=True)
+        return build()
+    if value is None:
+        value = build()
+        try:
+            cache.set(cache_key, value, timeout)
+        except Exception:
+            logger.warning("cache unavailable; %s not kept", namespace, exc_info=True)
+    return value
+
+
+# ---------------------------------------------------------------------------------------------
+# Whole pages
+# ---------------------------------------------------------------------------------------------
+
+
+class PageCacheMiddleware:
+    """Serve anonymous GETs of public pages from the cache, and answer a
+    conditional request whose ETag is current with 304 before any view runs.
+
+    Sits below the security, CSP and logging middleware, so a cached answer gets the same
+    headers as a fresh one. Never caches: signed-in users (a session cookie or an
+    Authorization header), the admin and previews, anything but a 200, a response that sets a
+    cookie or says private/no-store/no-cache, streamed responses.
+    """
+
+    HIT_HEADER = "X-Page-Cache"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        key = self.cache_key(request)
+        if key is None:
+            return self.get_response(request)
+        try:
+            entry = cache.get(key)
+        except Exception:
+            logger.warning("cache unavailable; serving without it", exc_info=True)
+            return self.get_response(request)
+        if entry is not None:
+            status, headers, content = entry
+            response = HttpResponse(content, status=status, headers=headers)
+            response[self.HIT_HEADER] = "hit"
+            return self.conditional(request, response)
+        response = self.get_response(request)
+        if request.method == "GET" and self.storable(request, response):
+            if not response.has_header("ETag"):
+                set_response_etag(response)
+            headers = dict(response.items())
+            try:
+                cache.set(
+                    key,
+                    (response.status_code, headers, response.content),
+                    settings.PAGE_CACHE_SECONDS,
+                )
+            except Exception:
+                logger.warning("cache unavailable; page not kept", exc_info=True)
+            response[self.HIT_HEADER] = "miss"
+            return self.conditional(request, response)
+        return response
+
+    @staticmethod
+    def conditional(request, response):
+        if request.method not in ("GET", "HEAD") or not response.has_header("ETag"):
+            return response
+        return get_conditional_response(request, etag=response["ETag"], response=response)
+
+    def cache_key(self, request) -> str | None:
+        if settings.PAGE_CACHE_SECONDS <= 0 or request.method not in ("GET", "HEAD"):
+            return None
+        path = request.path_info
+        if any(path.startswith(prefix) for prefix in settings.PAGE_CACHE_EXCLUDED_PATHS):
+            return None
+        cookies = request.COOKIES
+        if settings.SESSION_COOKIE_NAME in cookies or "messages" in cookies:
+            return None
+        if "Authorization" in request.headers:
+            return None
+        bypass = getattr(settings, "BENCH_CACHE_BYPASS_HEADER", None)
+        if bypass and request.META.get(bypass):
+            return None
+        headers = request.headers
+        try:
+            generation = content_generation()
+        except DatabaseError:
+            return None  # the view answers for the database (503)
+        except Exception:
+            logger.warning("cache unavailable; serving without it", exc_info=True)
+            return None
+        return "page:{}:{}".format(
+            generation,
+            digest(
+                request.scheme,
+                request.get_host(),
+                request.get_full_path(),
+                translation.get_language(),
+                headers.get("HX-Request", ""),
+                headers.get("HX-Target", ""),
+                headers.get("HX-Boosted", ""),
+                headers.get("HX-History-Restore-Request", ""),
+            ),
+        )
+
+    @staticmethod
+    def storable(request, response) -> bool:
+        if response.status_code != 200 or response.streaming or response.cookies:
+            return False
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            return False
+        cache_control = response.get("Cache-Control", "").lower()
+        return not any(word in cache_control for word in ("private", "no-store", "no-cache"))
