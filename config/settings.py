@@ -90,10 +90,12 @@ MIDDLEWARE = [
     # line, and an oversized body is refused before anything reads it.
     "core.middleware.RequestLogMiddleware",
     # Operations: the security headers next, above WhiteNoise and CommonMiddleware, so that static
-    # files, a 413 and the 400 for a host we do not serve carry them like every other answer.
+    # files, a 413 and the 400 for a host we do not serve carry them like every other answer. The
+    # policy (CSP) stays further down (with it up here Chromium drops the SVG favicon on some
+    # navigations, tests/browser/test_site.py); core/errors.py adds it to the error pages made
+    # above it.
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "core.middleware.RequestSizeLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
@@ -104,6 +106,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     # Performance: anonymous reads of public pages from the cache, keyed by the content
     # generation (core/cache.py); below the middleware that adds headers and logs.
     "core.cache.PageCacheMiddleware",

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
 from django.http import HttpResponse, JsonResponse
 from django.template.defaultfilters import filesizeformat
+from django.utils.csp import CSP, build_policy
 from django.utils.html import escape
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -25,13 +26,22 @@ PAGE = """<!doctype html>
 """
 
 
+def with_policy(response):
+    """The Content-Security-Policy for an answer made above ContentSecurityPolicyMiddleware (a
+    413, the 400 for a host we do not serve), so that it carries the policy all the same."""
+    if settings.SECURE_CSP and CSP.HEADER_ENFORCE not in response:
+        response[CSP.HEADER_ENFORCE] = build_policy(settings.SECURE_CSP)
+    return response
+
+
 def error_response(request, *, status, code, title, message):
     if request.path.startswith(API_PREFIX):
-        return JsonResponse({"error": {"code": code, "message": message}}, status=status)
+        response = JsonResponse({"error": {"code": code, "message": message}}, status=status)
+        return with_policy(response)
     page = PAGE.format(
         language=escape(get_language() or "en"), title=escape(title), message=escape(message)
     )
-    return HttpResponse(page, status=status, content_type="text/html; charset=utf-8")
+    return with_policy(HttpResponse(page, status=status, content_type="text/html; charset=utf-8"))
 
 
 def request_too_large(request, limit=None):
@@ -87,4 +97,4 @@ def bad_request(request, exception):
         return request_too_large(request, settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
     if isinstance(exception, TooManyFieldsSent):
         return too_many_values(request)
-    return defaults.bad_request(request, exception)
+    return with_policy(defaults.bad_request(request, exception))
