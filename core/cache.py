@@ -131,6 +131,41 @@ def digest(*parts) -> str:
     return hashlib.sha256("\x1f".join(str(part) for part in parts).encode()).hexdigest()[:32]
 
 
+class MemoSlot:
+    """Where ``memoize`` keeps one value, for a caller that must check something before it
+    may build it (a 304, a 400): ``get()``, then build, then ``set()``.
+
+    The slot's key carries the generation read when the slot is made, before the build, so a
+    change during the build leaves the value in an old slot that no reader asks for.
+    """
+
+    def __init__(self, namespace: str, key):
+        self.namespace = namespace
+        try:
+            self.cache_key = f"part:{namespace}:{content_generation()}:{digest(key)}"
+        except Exception:
+            logger.warning("cache unavailable; %s not kept", namespace, exc_info=True)
+            self.cache_key = None
+
+    def get(self):
+        if self.cache_key is None:
+            return None
+        try:
+            return cache.get(self.cache_key)
+        except Exception:
+            logger.warning("cache unavailable; %s not read", self.namespace, exc_info=True)
+            return None
+
+    def set(self, value, timeout: int | None = None) -> None:
+        if self.cache_key is None:
+            return
+        timeout = settings.PAGE_CACHE_SECONDS if timeout is None else timeout
+        try:
+            cache.set(self.cache_key, value, timeout)
+        except Exception:
+            logger.warning("cache unavailable; %s not kept", self.namespace, exc_info=True)
+
+
 def memoize(namespace: str, key, build, timeout: int | None = None):
     """``build()``'s value, kept until the content changes (or ``timeout`` seconds pass).
 

@@ -1,10 +1,13 @@
 """Template tags of the public site: languages, alternates, fallbacks and safe Markdown."""
 
 from dataclasses import dataclass
+from functools import lru_cache
+from urllib.parse import urlsplit, urlunsplit
 
 from django import template
 from django.conf import settings
-from django.urls import translate_url
+from django.urls import get_script_prefix, get_urlconf
+from django.urls import translate_url as django_translate_url
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
@@ -16,6 +19,21 @@ register = template.Library()
 HREFLANG = {"en": "en", "zh-hans": "zh-Hans"}
 # Query parameters that only steer the page's machinery and never belong in a shared address.
 TRANSIENT_PARAMETERS = {"_", "htmx"}
+
+
+def translate_url(url: str, language: str) -> str:
+    """``django.urls.translate_url``, remembered per path: every page shows its address in each
+    language several times (alternates, the language switch), and resolving and reversing it
+    costs more than the rest of the page's frame."""
+    parts = urlsplit(url)
+    path = _translated_path(parts.path, language, get_urlconf(), get_script_prefix())
+    return urlunsplit((parts.scheme, parts.netloc, path, parts.query, parts.fragment))
+
+
+@lru_cache(maxsize=4096)
+def _translated_path(path: str, language: str, urlconf, script_prefix: str) -> str:
+    # The URLconf and the script prefix are part of the key: they decide the answer too.
+    return django_translate_url(path, language)
 
 
 @dataclass(frozen=True)
