@@ -189,13 +189,6 @@ else:
             "LOCATION": "ai-pilot-zones",
         }
     }
-# The page frame's fragments ({% cache %} in base.html): they depend on the code and the
-# language only, so each process keeps its own and no request waits on the network for them.
-CACHES["template_fragments"] = {
-    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-    "LOCATION": "template-fragments",
-    "TIMEOUT": None,
-}
 
 # ---------------------------------------------------------------------------------------------
 # Authentication

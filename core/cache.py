@@ -13,10 +13,12 @@ right for one process (``make run``) only.
 
 import hashlib
 import logging
+import threading
 import time
 
 from django.apps import apps
 from django.conf import settings
+from django.core import signals
 from django.core.cache import cache
 from django.db import DatabaseError, transaction
 from django.db.models import Min
@@ -41,8 +43,33 @@ PUBLIC_APPS = ("core", "zones", "policies")
 # ---------------------------------------------------------------------------------------------
 
 
+# Within one request the generation is read once: a page made of several memoized parts then
+# asks the cache for it once, and its parts all come from the same generation. Outside a
+# request (a command, a worker) nothing is remembered. A change made by the request itself
+# forgets it at once (bump_generation).
+_request_state = threading.local()
+
+
+def request_started(**kwargs) -> None:
+    _request_state.active = True
+    _request_state.generation = None
+
+
+def request_finished(**kwargs) -> None:
+    _request_state.active = False
+    _request_state.generation = None
+
+
 def content_generation() -> int:
-    """The current generation: one round trip to the cache on the common path."""
+    """The current generation: one round trip to the cache per request on the common path."""
+    if getattr(_request_state, "active", False):
+        if _request_state.generation is None:
+            _request_state.generation = read_generation()
+        return _request_state.generation
+    return read_generation()
+
+
+def read_generation() -> int:
     values = cache.get_many([GENERATION_KEY, NEXT_CHANGE_KEY])
     generation = values.get(GENERATION_KEY)
     next_change = values.get(NEXT_CHANGE_KEY)
@@ -58,6 +85,7 @@ def content_generation() -> int:
 
 def bump_generation() -> int:
     """Raise the generation, so that every cached page and part is built afresh."""
+    _request_state.generation = None
     try:
         generation = cache.incr(GENERATION_KEY)
     except ValueError:
@@ -103,6 +131,8 @@ def safe_bump() -> None:
 
 def connect_signals() -> None:
     """Called from CoreConfig.ready(): every model of the public apps raises the generation."""
+    signals.request_started.connect(request_started, dispatch_uid="generation-request-started")
+    signals.request_finished.connect(request_finished, dispatch_uid="generation-request-finished")
     for model in apps.get_models():
         if model._meta.app_label not in PUBLIC_APPS or is_history_model(model):
             continue

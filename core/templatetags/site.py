@@ -36,6 +36,64 @@ def _translated_path(path: str, language: str, urlconf, script_prefix: str) -> s
     return django_translate_url(path, language)
 
 
+# The page frame's fragments, each rendered once per process for each combination of what it
+# varies on (see {% frame %}). The set is small (languages × sections); the bound is a guard.
+_FRAMES: dict[tuple, str] = {}
+MAX_FRAMES = 512
+
+
+@register.tag("frame")
+def do_frame(parser, token):
+    """``{% frame name var … %}…{% endframe %}``: a part of the page frame (the navigation,
+    the footer) that depends on nothing but the code, the URLconf and the variables named.
+
+    It is rendered once per process and reused, without a cache server: the frame costs more
+    to render than the rest of a page whose content is memoized (core.cache), and it cannot go
+    stale, since nothing an editor does changes it.
+    """
+    bits = token.split_contents()
+    if len(bits) < 2:
+        raise template.TemplateSyntaxError("'frame' needs a name.")
+    nodelist = parser.parse(("endframe",))
+    parser.delete_first_token()
+    return FrameNode(nodelist, bits[1], [parser.compile_filter(bit) for bit in bits[2:]])
+
+
+class FrameNode(template.Node):
+    def __init__(self, nodelist, name: str, vary_on: list):
+        self.nodelist = nodelist
+        self.name = name
+        self.vary_on = vary_on
+
+    def render(self, context):
+        key = (
+            self.name,
+            get_urlconf(),
+            get_script_prefix(),
+            *(str(variable.resolve(context)) for variable in self.vary_on),
+        )
+        html = _FRAMES.get(key)
+        if html is None:
+            html = self.nodelist.render(context)
+            if len(_FRAMES) < MAX_FRAMES:
+                _FRAMES[key] = html
+        return html
+
+
+@register.simple_tag
+def frame_static(path: str) -> str:
+    """``{% static %}`` for the files every page links (the stylesheet, the scripts): their
+    hashed names are fixed for the life of the process, so each is looked up once."""
+    return _frame_static(path, settings.STATIC_URL)
+
+
+@lru_cache(maxsize=64)
+def _frame_static(path: str, static_url: str) -> str:
+    from django.templatetags.static import static
+
+    return static(path)
+
+
 @dataclass(frozen=True)
 class Translated:
     """A content field in the reader's language, or in the other one with a note saying so."""

@@ -224,3 +224,32 @@ def test_a_much_cited_document_pages_through_its_relations(client):
     # A page number out of range shows the last page rather than an error.
     assert get(client, f"/policies/{founding.slug}/?page=99").status_code == 200
     assert get(client, f"/policies/{founding.slug}/?page=x").status_code == 200
+
+
+# -- the page frame, rendered once per process ------------------------------------------------
+
+
+def current_section(html: str) -> list[str]:
+    nav = re.search(r'<nav class="site-nav".*?</nav>', html, re.S).group(0)
+    return re.findall(r'<a href="([^"]+)" aria-current="page">', nav)
+
+
+def test_the_navigation_marks_the_section_of_each_page_in_each_language(client):
+    zone = ZoneFactory(slug="marked-zone")
+    document = PolicyDocumentFactory(zones=[zone])
+    pages = [
+        ("/zones/", ["/zones/"]),
+        (f"/zones/{zone.slug}/", ["/zones/"]),
+        ("/policies/", ["/policies/"]),
+        (f"/policies/{document.slug}/", ["/policies/"]),
+        ("/focus-areas/", ["/focus-areas/"]),
+        ("/", []),
+        ("/zh-hans/policies/", ["/zh-hans/policies/"]),
+        ("/zh-hans/zones/", ["/zh-hans/zones/"]),
+        ("/policies/", ["/policies/"]),
+    ]
+    for path, expected in pages:
+        html = get(client, path).content.decode()
+        assert current_section(html) == expected, path
+        footer = re.search(r'<footer class="site-footer">.*?</footer>', html, re.S).group(0)
+        assert ("Atom feed of documents" in footer) == (not path.startswith("/zh-hans/")), path
