@@ -79,7 +79,9 @@ def read_generation() -> int:
         cache.set(NEXT_CHANGE_KEY, next_scheduled_change(), None)
     elif next_change <= time.time():
         # A scheduled record went live: what was built before shows the public too little.
-        return bump_generation()
+        generation = bump_generation()
+        # The reader that noticed also finds the next one, rather than the reader after it.
+        cache.set(NEXT_CHANGE_KEY, next_scheduled_change(), None)
     return generation
 
 
