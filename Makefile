@@ -55,7 +55,7 @@ lint: install
 check: install
 	$(PY) manage.py check
 
-# --- Operations: backups, production serving, the database-fault drill (notes/README-ops.md) ---
+# --- Operations: backups, production serving, the database-fault drill (docs/operations.md) ---
 .PHONY: backup restore serve faults
 
 backup: install
@@ -72,7 +72,7 @@ serve: install
 faults: install
 	$(PY) bench/faults.py $(FAULTS_ARGS)
 
-# ---- make bench (issue 6): the load benchmark; see notes/README-bench.md ---------------------
+# ---- make bench (issue 6): the load benchmark; see docs/benchmark.md ---------------------
 # BENCH_ARGS passes options to bench/run.py, e.g. make bench BENCH_ARGS="--duration 5".
 BENCH_ARGS ?=
 .PHONY: bench

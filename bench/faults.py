@@ -3,8 +3,9 @@ restarts, and is any acknowledged write lost?
 
 It creates a separate embedded PostgreSQL cluster for the purpose (``bench/.data/faults-pgdata``),
 loads the demo data into it, serves the app with gunicorn under production settings, drives
-reads from several client threads, stops the database for a few seconds mid-run, starts it
-again, and reports:
+page reads and token-authenticated API writes (drafts created with POST, then changed with PATCH
+and If-Match) from several client threads, stops the database for a few seconds mid-run, starts
+it again, and reports:
 
 - errors during the outage (and how they were answered: 503 is the designed answer),
 - seconds from the database being back to the app answering every request again (target ≤ 10),
@@ -43,7 +44,7 @@ READ_PATHS = [
     "/",
     "/zones/",
     "/zones/miit-beijing/",
-    "/zones/?program=miit-ai-pilot-zones",
+    "/zones/?program=miit",
     "/policies/",
     "/policies/miit-second-batch-notice-2021/",
     "/zh-hans/zones/miit-tianjin-binhai/",
@@ -85,6 +86,10 @@ class Drill:
     def record(self, outcome: Outcome) -> None:
         with self.lock:
             self.outcomes.append(outcome)
+
+    def acknowledge(self, write: "AcknowledgedWrite") -> None:
+        with self.lock:
+            self.acknowledged.append(write)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -224,7 +229,9 @@ def stop_gunicorn(process: subprocess.Popen) -> None:
             os.killpg(process.pid, signal.SIGKILL)
 
 
-def request(port: int, method: str, path: str, *, body=None, headers=None, timeout=10.0):
+def request_with_headers(
+    port: int, method: str, path: str, *, body=None, headers=None, timeout=10.0
+):
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
     try:
         connection.request(
@@ -234,9 +241,17 @@ def request(port: int, method: str, path: str, *, body=None, headers=None, timeo
             headers={"X-Forwarded-Proto": "https", "Host": "127.0.0.1", **(headers or {})},
         )
         response = connection.getresponse()
-        return response.status, response.read()
+        content = response.read()
+        return response.status, content, {k.lower(): v for k, v in response.getheaders()}
     finally:
         connection.close()
+
+
+def request(port: int, method: str, path: str, *, body=None, headers=None, timeout=10.0):
+    status, content, _headers = request_with_headers(
+        port, method, path, body=body, headers=headers, timeout=timeout
+    )
+    return status, content
 
 
 def wait_until_serving(port: int, deadline_seconds: float = 90.0) -> None:
@@ -268,28 +283,116 @@ def reader(drill: Drill, offset: int) -> None:
             time.sleep(0.05)
 
 
-# ===== PHASE 2: token-authenticated API writes =================================================
-# When the API (issue 5) lands, a writer thread goes here, started next to the readers:
-#
-#   - before the drill, create a staff user with change permission and a DRF token for it
-#     (manage.py shell/drf_create_token against cluster.url), and pick existing policy slugs;
-#   - in a loop: PATCH /api/v1/policies/<slug>/ with
-#         headers={"Authorization": f"Token {key}", "Content-Type": "application/json"}
-#     and a body setting a field to a unique marker (e.g. summary_en = f"fault-drill {n}"),
-#     sending the version/ETag the API requires for optimistic concurrency (re-read on 409/412),
-#     and POST /api/v1/policies/ with a new unique slug;
-#   - record every attempt with drill.record(Outcome(..., kind="write", ...)) and every 2xx as
-#     drill.acknowledged.append(AcknowledgedWrite(path, marker, table, column)).
-#
-# missing_writes() below already checks each acknowledged write against the database.
-WRITES_ENABLED = False
+# ---------------------------------------------------------------------------------------------
+# Token-authenticated API writes
+# ---------------------------------------------------------------------------------------------
+
+WRITER_USERNAME = "fault-drill-writer"
+# The authority every drill document names (the demo has it); the API wants at least one.
+WRITER_AUTHORITY = "miit"
+
+# Makes the drill's API writer: an editor (the Editors group, as the roles migration defines it)
+# with a token. Prints the token's key and nothing else.
+CREATE_WRITER = f"""
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from rest_framework.authtoken.models import Token
+user, _ = get_user_model().objects.get_or_create(username={WRITER_USERNAME!r}, is_staff=True)
+user.groups.set([Group.objects.get(name="Editors")])
+print(Token.objects.get_or_create(user=user)[0].key)
+"""
 
 
-def writer(drill: Drill, token: str) -> None:
-    raise NotImplementedError("API writes arrive in phase 2 (see the block above).")
+def create_writer_token(env: dict[str, str]) -> str:
+    result = subprocess.run(
+        [sys.executable, str(BASE_DIR / "manage.py"), "shell", "-c", CREATE_WRITER],
+        cwd=BASE_DIR,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    return result.stdout.strip().splitlines()[-1]
 
 
-# ===== end of PHASE 2 ==========================================================================
+def writer(drill: Drill, token: str, run_id: str) -> None:
+    """Create draft documents and change each once, continuously, through the API.
+
+    Each document is created with ``POST /api/v1/policies/`` (its slug is the marker of the
+    create) and then changed with ``PATCH`` sending the ETag of the create in ``If-Match`` (its
+    new summary is the marker of the change). A change answered 412 or left without an answer is
+    retried after reading the record again. Every 2xx is an acknowledged write, checked in the
+    database at the end.
+    """
+    auth = {"Authorization": f"Token {token}"}
+    json_headers = {**auth, "Content-Type": "application/json"}
+    number = 0
+    while not drill.stop.is_set():
+        number += 1
+        slug = f"fault-drill-{run_id}-{number}"
+        body = {
+            "slug": slug,
+            "title_en": f"Fault drill document {number}",
+            "authorities": [WRITER_AUTHORITY],
+            "summary_en": f"created by the fault drill, run {run_id}",
+        }
+        status, _, headers = timed_write(
+            drill, "POST", "/api/v1/policies/", json.dumps(body), json_headers
+        )
+        if status != 201:
+            time.sleep(0.05)
+            continue
+        drill.acknowledge(
+            AcknowledgedWrite(f"POST /api/v1/policies/ {slug}", slug, POLICY_TABLE, "slug")
+        )
+        etag = headers.get("etag")
+        path = f"/api/v1/policies/{slug}/"
+        marker = f"fault-drill change {run_id}-{number}"
+        for _attempt in range(200):
+            if drill.stop.is_set():
+                return
+            if etag is None:
+                status, _, headers = timed_write(drill, "GET", path, None, auth, kind="read")
+                etag = headers.get("etag") if status == 200 else None
+                if etag is None:
+                    time.sleep(0.05)
+                    continue
+            status, _, headers = timed_write(
+                drill,
+                "PATCH",
+                path,
+                json.dumps({"summary_en": marker}),
+                {**json_headers, "If-Match": etag},
+            )
+            if 200 <= (status or 0) < 300:
+                drill.acknowledge(
+                    AcknowledgedWrite(f"PATCH {path}", marker, POLICY_TABLE, "summary_en")
+                )
+                break
+            # 412 (a change we did not see acknowledged did land), 503 or no answer: read the
+            # record again and retry with its current ETag.
+            etag = None
+            time.sleep(0.05)
+
+
+POLICY_TABLE = "policies_policydocument"
+
+
+def timed_write(drill, method, path, body, headers, *, kind="write"):
+    """One API request, recorded as an outcome; (status or None, body, lower-cased headers)."""
+    started = time.monotonic()
+    try:
+        status, content, response_headers = request_with_headers(
+            drill.port, method, path, body=body, headers=headers
+        )
+    except OSError as error:
+        drill.record(
+            Outcome(started, time.monotonic(), kind, f"{method} {path}", None, repr(error))
+        )
+        return None, b"", {}
+    drill.record(Outcome(started, time.monotonic(), kind, f"{method} {path}", status))
+    return status, content, response_headers
 
 
 def missing_writes(drill: Drill, cluster: Cluster) -> list[AcknowledgedWrite]:
@@ -326,9 +429,12 @@ def analyse(drill: Drill, down_at: float, up_at: float) -> dict:
     for outcome in failures:
         key = str(outcome.status) if outcome.status is not None else "no answer"
         answered[key] = answered.get(key, 0) + 1
-    latencies = [(o.finished - o.started) * 1000 for o in before if o.ok]
+    latencies = [(o.finished - o.started) * 1000 for o in before if o.ok and o.kind == "read"]
+    writes = [o for o in outcomes if o.kind == "write"]
     return {
         "requests": len(outcomes),
+        "writes_attempted": len(writes),
+        "writes_answered_2xx": sum(o.ok for o in writes),
         "requests_before_outage": len(before),
         "errors_before_outage": sum(not o.ok for o in before),
         "median_ms_before_outage": round(statistics.median(latencies), 1) if latencies else None,
@@ -336,6 +442,9 @@ def analyse(drill: Drill, down_at: float, up_at: float) -> dict:
         "requests_during_outage": len(during),
         "errors_during_outage": len(failures),
         "errors_during_outage_by_answer": answered,
+        "errors_during_outage_by_kind": {
+            kind: sum(1 for o in failures if o.kind == kind) for kind in ("read", "write")
+        },
         "recovered": recovered_at is not None,
         "seconds_to_recover": (
             round(max(0.0, recovered_at - up_at), 2) if recovered_at is not None else None
@@ -355,9 +464,12 @@ def print_report(report: dict) -> None:
         ("database down, from stop to started (s)", report["database_down_seconds"]),
         ("errors during the outage", report["errors_during_outage"]),
         ("  answered as", json.dumps(report["errors_during_outage_by_answer"])),
+        ("  reads / writes", json.dumps(report["errors_during_outage_by_kind"])),
         ("seconds to recover after the database is back", report["seconds_to_recover"]),
         ("requests after recovery (all succeeded)", report["requests_after_recovery"]),
-        ("writes acknowledged", report["writes_acknowledged"]),
+        ("API writes attempted (POST and PATCH)", report["writes_attempted"]),
+        ("writes acknowledged (2xx)", report["writes_acknowledged"]),
+        ("  created / changed", json.dumps(report["writes_acknowledged_by_method"])),
         ("writes acknowledged but missing", report["writes_missing"]),
     ]
     width = max(len(label) for label, _ in rows)
@@ -374,6 +486,9 @@ def main() -> int:
     parser.add_argument("--port", type=int, default=int(os.environ.get("FAULTS_PORT", "8321")))
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
     parser.add_argument("--readers", type=int, default=4, help="client threads reading pages")
+    parser.add_argument(
+        "--writers", type=int, default=2, help="client threads writing through the API"
+    )
     parser.add_argument("--warmup", type=float, default=5.0, help="seconds before the outage")
     parser.add_argument("--outage", type=float, default=3.0, help="seconds the database is down")
     parser.add_argument("--observe", type=float, default=15.0, help="seconds after it is back")
@@ -402,8 +517,12 @@ def main() -> int:
             threading.Thread(target=reader, args=(drill, n), daemon=True)
             for n in range(options.readers)
         ]
-        if WRITES_ENABLED:
-            threads.append(threading.Thread(target=writer, args=(drill, ""), daemon=True))
+        token = create_writer_token(env)
+        run_id = secrets.token_hex(3)
+        threads += [
+            threading.Thread(target=writer, args=(drill, token, f"{run_id}-{n}"), daemon=True)
+            for n in range(options.writers)
+        ]
         for thread in threads:
             thread.start()
 
@@ -422,9 +541,11 @@ def main() -> int:
 
         report = analyse(drill, down_at, up_at)
         missing = missing_writes(drill, cluster)
-        report["writes_acknowledged"] = (
-            len(drill.acknowledged) if WRITES_ENABLED else "not driven yet (phase 2)"
-        )
+        report["writes_acknowledged"] = len(drill.acknowledged)
+        report["writes_acknowledged_by_method"] = {
+            method: sum(1 for w in drill.acknowledged if w.path.startswith(method))
+            for method in ("POST", "PATCH")
+        }
         report["writes_missing"] = len(missing)
         report["missing_writes"] = [asdict(write) for write in missing]
 

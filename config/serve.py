@@ -3,7 +3,7 @@
 Production needs DJANGO_SECRET_KEY and DATABASE_URL. For a local try-out DATABASE_URL may be left
 unset: the embedded PostgreSQL in ``.pgdata/`` is started and its address used, and since no TLS
 proxy stands in front, the redirect to HTTPS is switched off unless DJANGO_SECURE_SSL_REDIRECT
-says otherwise. See notes/README-ops.md for deploying behind a reverse proxy.
+says otherwise. See docs/operations.md for deploying behind a reverse proxy.
 """
 
 import os

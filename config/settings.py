@@ -89,8 +89,12 @@ MIDDLEWARE = [
     # Operations (core/middleware.py): first, so that every answer gets a request id and a log
     # line, and an oversized body is refused before anything reads it.
     "core.middleware.RequestLogMiddleware",
-    "core.middleware.RequestSizeLimitMiddleware",
+    # Operations: the security headers next, above WhiteNoise and CommonMiddleware, so that static
+    # files, a 413 and the 400 for a host we do not serve carry them like every other answer.
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "core.middleware.RequestSizeLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -100,10 +104,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "django.middleware.csp.ContentSecurityPolicyMiddleware",
-    # Performance: anonymous reads of public pages and the API from the cache, keyed by the
-    # content generation (core/cache.py); below the middleware that adds headers and logs.
+    # Performance: anonymous reads of public pages from the cache, keyed by the content
+    # generation (core/cache.py); below the middleware that adds headers and logs.
     "core.cache.PageCacheMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -159,7 +161,7 @@ if os.environ.get("DJANGO_TEST_DB_NAME"):
     default_database["TEST"] = {"NAME": os.environ["DJANGO_TEST_DB_NAME"]}
 DATABASES = {"default": default_database}
 
-# --- Operations: optional read replica (config/db_router.py, notes/README-ops.md) -------------
+# --- Operations: optional read replica (config/db_router.py, docs/operations.md) -------------
 # Public, anonymous reads go to the replica; the admin, signed-in users and all writes use the
 # primary. Without DATABASE_REPLICA_URL there is one database and no router.
 DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "").strip()
@@ -251,7 +253,7 @@ MODELTRANSLATION_FALLBACK_LANGUAGES = {"default": ("en",), "en": ("zh-hans",)}
 # ---------------------------------------------------------------------------------------------
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))
@@ -288,7 +290,7 @@ SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
-# --- Operations: cookies (notes/README-ops.md) ------------------------------------------------
+# --- Operations: cookies (docs/operations.md) ------------------------------------------------
 # No script of ours reads a cookie: forms carry {% csrf_token %}, htmx sends the token from the
 # page, so every cookie can be out of JavaScript's reach.
 CSRF_COOKIE_HTTPONLY = True
@@ -357,11 +359,17 @@ if API_ANON_THROTTLE_RATE and not re.fullmatch(
     raise ImproperlyConfigured(
         "DJANGO_API_THROTTLE_ANON must look like 300/minute (or be empty for no limit)."
     )
-# How long the page cache (core/cache.py) keeps a page; the content generation makes every
-# change visible at once whatever this is. 0 turns the page cache off.
-PAGE_CACHE_SECONDS = int(os.environ.get("DJANGO_PAGE_CACHE_SECONDS", "600"))
-# Never served from the page cache: the newsroom, previews, health checks, language switching.
-PAGE_CACHE_EXCLUDED_PATHS = ("/admin/", "/i18n/", "/healthz", "/readyz", "/bench/")
+# How long the page cache (core/cache.py) keeps a page or a part of one; the content generation
+# makes every change visible at once whatever this is. 0 turns the page cache off.
+# Off by default in production without REDIS_URL: each of gunicorn's processes would keep a
+# generation of its own in local memory, and one would not see another's publish.
+PAGE_CACHE_SECONDS = int(
+    os.environ.get("DJANGO_PAGE_CACHE_SECONDS", "600" if REDIS_URL or DEBUG else "0")
+)
+# Never served from the page cache: the newsroom, previews, health checks, language switching,
+# and the API, which answers conditional requests by the data's version itself, leaves shared
+# caches to keep its reads (Cache-Control: public) and throttles every anonymous request.
+PAGE_CACHE_EXCLUDED_PATHS = ("/admin/", "/i18n/", "/api/", "/healthz", "/readyz", "/bench/")
 
 # How long shared caches may keep an anonymous API read before revalidating it.
 API_CACHE_MAX_AGE = int(os.environ.get("DJANGO_API_CACHE_MAX_AGE", "60"))

@@ -21,7 +21,6 @@ from django.conf import settings
 from django.core import signals
 from django.core.cache import cache
 from django.db import DatabaseError, transaction
-from django.db.models import Min
 from django.db.models.functions import Now
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
@@ -94,23 +93,24 @@ def bump_generation() -> int:
         # Start from the clock so that a counter lost with its cache never meets old entries.
         cache.add(GENERATION_KEY, time.time_ns() // 1000, None)
         generation = cache.incr(GENERATION_KEY)
-    # Worked out again by the next reader (a bulk load bumps thousands of times).
-    cache.delete(NEXT_CHANGE_KEY)
+    cache.set(NEXT_CHANGE_KEY, next_scheduled_change(), None)
     return generation
 
 
 def next_scheduled_change() -> float:
-    """Epoch seconds of the earliest go-live time still to come, of any public model."""
+    """Epoch seconds of the earliest go-live time still to come, of any public model: one query."""
     from core.models import Publishable, Status
 
-    earliest = None
-    for model in apps.get_models():
-        if issubclass(model, Publishable) and model._meta.app_label in PUBLIC_APPS:
-            scheduled = model._base_manager.filter(status=Status.PUBLISHED, go_live_at__gt=Now())
-            moment = scheduled.aggregate(first=Min("go_live_at"))["first"]
-            if moment is not None and (earliest is None or moment < earliest):
-                earliest = moment
-    return earliest.timestamp() if earliest is not None else NEVER
+    scheduled = [
+        model._base_manager.filter(status=Status.PUBLISHED, go_live_at__gt=Now())
+        .order_by()
+        .values("go_live_at")
+        for model in apps.get_models()
+        if issubclass(model, Publishable) and model._meta.app_label in PUBLIC_APPS
+    ]
+    moments = scheduled[0].union(*scheduled[1:], all=True).order_by("go_live_at")[:1]
+    earliest = next(iter(moments), None)
+    return earliest["go_live_at"].timestamp() if earliest is not None else NEVER
 
 
 def content_changed(**kwargs) -> None:
@@ -204,6 +204,8 @@ def memoize(namespace: str, key, build, timeout: int | None = None):
     ``key`` must name everything the value depends on besides the content: the query, the
     language, the page. The cache being down costs the caching, never the answer.
     """
+    if settings.PAGE_CACHE_SECONDS <= 0:
+        return build()
     timeout = settings.PAGE_CACHE_SECONDS if timeout is None else timeout
     try:
         cache_key = f"part:{namespace}:{content_generation()}:{digest(key)}"
@@ -226,7 +228,7 @@ def memoize(namespace: str, key, build, timeout: int | None = None):
 
 
 class PageCacheMiddleware:
-    """Serve anonymous GETs of public pages and API reads from the cache, and answer a
+    """Serve anonymous GETs of public pages from the cache, and answer a
     conditional request whose ETag is current with 304 before any view runs.
 
     Sits below the security, CSP and logging middleware, so a cached answer gets the same
@@ -292,7 +294,6 @@ class PageCacheMiddleware:
         if bypass and request.META.get(bypass):
             return None
         headers = request.headers
-        accept = headers.get("Accept", "") if path.startswith("/api/") else ""
         try:
             generation = content_generation()
         except DatabaseError:
@@ -311,7 +312,6 @@ class PageCacheMiddleware:
                 headers.get("HX-Target", ""),
                 headers.get("HX-Boosted", ""),
                 headers.get("HX-History-Restore-Request", ""),
-                accept,
             ),
         )
 

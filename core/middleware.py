@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import InterfaceError, OperationalError
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
+from django.utils.functional import LazyObject, empty
 
 from core import errors
 from core.logs import request_id_var
@@ -64,11 +65,20 @@ class RequestLogMiddleware:
             "duration_ms": round((time.perf_counter() - started) * 1000, 1),
         }
         # Only if authentication already ran: looking the user up here would cost a query.
-        user = getattr(request, "_cached_user", None)
+        user = logged_user(request)
         if user is not None and user.is_authenticated:
             fields["user_id"] = user.pk
         level = logging.ERROR if status >= 500 else logging.INFO
         access_log.log(level, "%s %s %s", fields["method"], fields["path"], status, extra=fields)
+
+
+def logged_user(request):
+    """The user the request was served for, if anyone looked it up: the session's (cached by
+    AuthenticationMiddleware once read) or the API's (set by REST framework from a token)."""
+    user = request.__dict__.get("user")
+    if isinstance(user, LazyObject):
+        user = getattr(request, "_cached_user", None) if user._wrapped is empty else user._wrapped
+    return user
 
 
 class RequestSizeLimitMiddleware:

@@ -8,7 +8,7 @@ from rest_framework.test import APIClient
 from tests.api.support import client_for, multiply_register
 from zones.models import Zone
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("warm_generation")]
 
 # (address, cap). A cap counts every query of the request, the streamed body included.
 CAPPED = [

@@ -6,7 +6,7 @@ from django.test import override_settings
 
 from tests.site_fixtures import site_register  # noqa: F401  (a fixture)
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("warm_generation")]
 
 NOTICE = "miit-second-batch-notice-2021"
 

@@ -69,3 +69,22 @@ def test_without_database_url_development_uses_the_embedded_postgres():
     host, answer = result.stdout.split()
     assert host.startswith("/"), "a Unix socket folder, not a TCP host"
     assert answer == "1"
+
+
+def test_production_caches_pages_only_where_every_process_shares_the_cache():
+    production = {
+        "DJANGO_DEBUG": "0",
+        "DJANGO_SECRET_KEY": "s" * 50,
+        "DATABASE_URL": "postgres://user@db.example:5432/register",
+    }
+    code = (
+        "import django; django.setup(); from django.conf import settings as s; "
+        "print(s.PAGE_CACHE_SECONDS)"
+    )
+
+    alone = run_django(production, code=code)
+    shared = run_django({**production, "REDIS_URL": "redis://cache.example:6379/0"}, code=code)
+
+    assert alone.returncode == shared.returncode == 0, alone.stderr + shared.stderr
+    assert alone.stdout.strip() == "0", "each process's own memory would serve stale pages"
+    assert shared.stdout.strip() == "600"

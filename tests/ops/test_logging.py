@@ -1,11 +1,16 @@
 """The request log: one JSON line per request with its id, and no credential anywhere in it."""
 
+import json
 import logging
 import re
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
+from rest_framework.authtoken.models import Token
+
+from tests.api.support import editor_permissions, make_user
+from tests.factories import PolicyDocumentFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -113,3 +118,85 @@ def test_a_credential_a_library_puts_in_a_message_is_scrubbed(log_lines, message
 
     assert secret not in log_lines.text()
     assert "[redacted]" in log_lines()[-1]["message"]
+
+
+def test_a_token_authenticated_api_write_leaves_no_credential_in_the_log(log_lines):
+    editor = make_user("api-writer-for-logs", editor_permissions())
+    token = Token.objects.create(user=editor).key
+    document = PolicyDocumentFactory(status="draft")
+    api = Client()
+    auth = {"Authorization": f"Token {token}"}
+
+    read = api.get(f"/api/v1/policies/{document.slug}/", headers=auth)
+    changed = api.patch(
+        f"/api/v1/policies/{document.slug}/",
+        json.dumps({"summary_en": "Changed through the API."}),
+        content_type="application/json",
+        headers={**auth, "If-Match": read["ETag"]},
+    )
+    refused = api.patch(
+        f"/api/v1/policies/{document.slug}/",
+        json.dumps({"summary_en": "A stale change."}),
+        content_type="application/json",
+        headers={**auth, "If-Match": read["ETag"]},
+    )
+    in_query = api.get(f"/api/v1/zones/?token={token}&access_token={token}")
+    wrong_token = api.get("/api/v1/zones/", headers={"Authorization": f"Token {token[::-1]}"})
+
+    assert (read.status_code, changed.status_code, refused.status_code) == (200, 200, 412)
+    assert in_query.status_code == 200
+    assert wrong_token.status_code == 401
+    lines = request_lines(log_lines)
+    assert [line["method"] for line in lines] == ["GET", "PATCH", "PATCH", "GET", "GET"]
+    assert lines[1]["user_id"] == editor.pk
+    text = log_lines.text()
+    for secret in (token, token[::-1]):
+        assert secret not in text
+
+
+def test_an_admin_login_with_a_wrong_password_leaves_no_secret_in_the_log(log_lines):
+    password = "Right-Password-For-Logs-5521"
+    wrong_password = "Wrong-Password-For-Logs-7734"
+    get_user_model().objects.create_user("staff-for-logs", password=password, is_staff=True)
+    browser = Client(enforce_csrf_checks=True)
+
+    form = browser.get("/admin/login/")
+    csrf_cookie = browser.cookies["csrftoken"].value
+    form_token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form.text).group(1)
+    failed = browser.post(
+        "/admin/login/",
+        {
+            "username": "staff-for-logs",
+            "password": wrong_password,
+            "csrfmiddlewaretoken": form_token,
+        },
+    )
+    forged = browser.post(
+        "/admin/login/", {"username": "staff-for-logs", "password": wrong_password}
+    )
+
+    assert failed.status_code == 200
+    assert "Please enter the correct username and password" in failed.text
+    assert forged.status_code == 403  # no CSRF token: refused before the password is checked
+    assert [line["status"] for line in request_lines(log_lines)] == [200, 200, 403]
+    text = log_lines.text()
+    for secret in (password, wrong_password, csrf_cookie, form_token):
+        assert secret not in text
+
+
+def test_an_error_while_serving_a_signed_in_request_logs_no_credential(log_lines, settings):
+    settings.ROOT_URLCONF = "tests.ops.failing_urls"
+    token = "5f0c2e9a7b1d4c3e8f6a0b9c2d1e4f3a5b6c7d8e"
+    session = "q8w7e6r5t4y3u2i1o0p9a8s7d6f5g4h3"
+    client = Client(raise_request_exception=False)
+
+    response = client.get(
+        f"/fail/?token={token}",
+        headers={"Authorization": f"Token {token}", "Cookie": f"sessionid={session}"},
+    )
+
+    assert response.status_code == 500
+    assert any("RuntimeError" in line.get("exception", "") for line in log_lines())
+    text = log_lines.text()
+    assert token not in text
+    assert session not in text

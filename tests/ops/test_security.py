@@ -15,8 +15,9 @@ import pytest
 from axes.models import AccessAttempt
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.test import Client
 
-from tests.factories import PolicyDocumentFactory, ZoneFactory
+from tests.factories import FocusAreaFactory, PolicyDocumentFactory, ZoneFactory
 
 PRODUCTION_ENV = {
     "DJANGO_DEBUG": "0",
@@ -50,19 +51,54 @@ SECURITY_SETTINGS = [
     "TRUSTED_PROXY_COUNT",
 ]
 
-# (path, expected status). {zone} and {policy} are filled with published records' slugs.
+# (path, expected status). {zone}, {policy}, {program} and {focus_area} are filled with published
+# records' slugs, {zone_pk} with the zone's id. One of each kind of page the app serves.
 PAGES = [
+    # the public site
     ("/", 200),
     ("/zh-hans/", 200),
     ("/zones/", 200),
+    ("/zones/?view=map", 200),
     ("/zones/{zone}/", 200),
     ("/zh-hans/zones/{zone}/", 200),
+    ("/programs/{program}/", 200),
+    ("/focus-areas/", 200),
+    ("/focus-areas/{focus_area}/", 200),
     ("/policies/", 200),
     ("/policies/{policy}/", 200),
+    ("/search/?q=port", 200),
+    # feeds, discovery, exports
+    ("/policies/feed/", 200),
+    ("/sitemap.xml", 200),
+    ("/robots.txt", 200),
+    ("/api/v1/zones/?format=csv", 200),
+    ("/api/v1/zones/?format=geojson", 200),
+    # the API: JSON, its schema and its interactive docs
+    ("/api/v1/", 200),
+    ("/api/v1/zones/", 200),
+    ("/api/v1/policies/{policy}/", 200),
+    ("/api/schema/", 200),
+    ("/api/docs/", 200),
+    # errors
     ("/zones/no-such-zone/", 404),
-    ("/admin/login/", 200),
+    ("/api/v1/zones/no-such-zone/", 404),
+    ("/zones/?batch=not-a-number", 400),
+    ("/api/v1/zones/?page=0", 400),
+    ("/policies/feed/?issued_after=2021-02-30", 400),
+    # operations
     ("/healthz", 200),
     ("/readyz", 200),
+    # the newsroom, signed out
+    ("/admin/login/", 200),
+]
+
+# Pages of the newsroom, for a signed-in member of staff.
+STAFF_PAGES = [
+    ("/admin/", 200),
+    ("/admin/zones/zone/", 200),
+    ("/admin/zones/zone/{zone_pk}/change/", 200),
+    ("/admin/policies/policydocument/?q=port", 200),
+    ("/admin/preview/zones/{zone}/", 200),
 ]
 
 ONE_YEAR = 365 * 24 * 3600
@@ -163,17 +199,82 @@ def assert_security_headers(response):
 
 @pytest.fixture
 def records(db):
-    return {"zone": ZoneFactory().slug, "policy": PolicyDocumentFactory().slug}
+    zone = ZoneFactory(focus_areas=[FocusAreaFactory()])
+    return {
+        "zone": zone.slug,
+        "zone_pk": zone.pk,
+        "program": zone.program.slug,
+        "focus_area": zone.focus_areas.get().slug,
+        "policy": PolicyDocumentFactory(zones=[zone]).slug,
+    }
+
+
+HTTPS = {"X-Forwarded-Proto": "https"}
 
 
 @pytest.mark.parametrize(("path", "status"), PAGES, ids=[path for path, _ in PAGES])
 def test_every_kind_of_page_carries_the_security_headers_over_https(
     client, production, records, path, status
 ):
-    response = client.get(path.format(**records), headers={"X-Forwarded-Proto": "https"})
+    response = client.get(path.format(**records), headers=HTTPS)
 
     assert response.status_code == status
     assert_security_headers(response)
+
+
+@pytest.mark.parametrize(("path", "status"), STAFF_PAGES, ids=[path for path, _ in STAFF_PAGES])
+def test_the_newsroom_carries_the_security_headers_for_signed_in_staff(
+    client, production, records, path, status
+):
+    staff = get_user_model().objects.create_superuser("headers-editor", password="Pw-hdr-12345")
+    client.force_login(staff)
+
+    response = client.get(path.format(**records), headers=HTTPS)
+
+    assert response.status_code == status
+    assert_security_headers(response)
+
+
+def test_a_request_for_a_host_we_do_not_serve_is_a_400_with_the_headers(client, production, db):
+    response = client.get("/zones/", headers={**HTTPS, "Host": "attacker.example"})
+
+    assert response.status_code == 400
+    assert_security_headers(response)
+
+
+@pytest.mark.parametrize("path", ["/api/v1/policies/", "/admin/login/"])
+def test_a_refused_oversized_body_carries_the_security_headers(client, production, db, path):
+    body = "x" * (settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 1)
+
+    response = client.post(path, body, content_type="application/json", headers=HTTPS)
+
+    assert response.status_code == 413
+    assert_security_headers(response)
+
+
+@pytest.mark.django_db
+def test_a_static_file_carries_the_security_headers(production, settings):
+    # WhiteNoise answers static files itself, before the views; it reads the files at start-up,
+    # so a new client (a new handler) serves the app's own files as collectstatic would.
+    settings.WHITENOISE_USE_FINDERS = True
+    settings.WHITENOISE_AUTOREFRESH = True
+
+    response = Client().get("/static/css/site.css", headers=HTTPS)
+
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/css")
+    assert_security_headers(response)
+
+
+@pytest.mark.django_db
+def test_hsts_is_sent_over_https_only(client, production):
+    # The health probes answer plain HTTP (no redirect); HSTS over plain HTTP means nothing.
+    plain = client.get("/healthz")
+    secure = client.get("/healthz", headers=HTTPS)
+
+    assert plain.status_code == secure.status_code == 200
+    assert "Strict-Transport-Security" not in plain
+    assert secure["Strict-Transport-Security"].startswith(f"max-age={ONE_YEAR}")
 
 
 @pytest.mark.django_db
