@@ -15,6 +15,7 @@ import hashlib
 import logging
 import threading
 import time
+from collections import OrderedDict
 
 from django.apps import apps
 from django.conf import settings
@@ -79,8 +80,6 @@ def read_generation() -> int:
     elif next_change <= time.time():
         # A scheduled record went live: what was built before shows the public too little.
         generation = bump_generation()
-        # The reader that noticed also finds the next one, rather than the reader after it.
-        cache.set(NEXT_CHANGE_KEY, next_scheduled_change(), None)
     return generation
 
 
@@ -159,6 +158,61 @@ def is_history_model(model) -> bool:
 # ---------------------------------------------------------------------------------------------
 
 
+class LocalCopies:
+    """This process's copies of what it recently read from or wrote to the shared cache under
+    generation-keyed names (parts, pages).
+
+    Such a value never changes: a change of content makes a new generation and new names. So a
+    copy is as good as the shared cache's own, and saves the round trip to Redis and the
+    unpickling of a page, which on a 2-core machine cost more than serving the page. Only the
+    generation itself is read from the shared cache on every request, so that a publish through
+    any process is seen at once. A copy lives no longer than the shared entry would; the least
+    recently used go first.
+    """
+
+    def __init__(self, max_items: int = 256):
+        self.max_items = max_items
+        self.items: OrderedDict[str, tuple[float, object]] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key: str):
+        with self.lock:
+            found = self.items.get(key)
+            if found is None:
+                return None
+            expires, value = found
+            if expires < time.monotonic():
+                del self.items[key]
+                return None
+            self.items.move_to_end(key)
+            return value
+
+    def set(self, key: str, value, timeout: float) -> None:
+        with self.lock:
+            self.items[key] = (time.monotonic() + timeout, value)
+            self.items.move_to_end(key)
+            while len(self.items) > self.max_items:
+                self.items.popitem(last=False)
+
+
+local_copies = LocalCopies()
+
+
+def shared_get(key: str):
+    """A generation-keyed value: this process's copy, else the shared cache's (then copied)."""
+    value = local_copies.get(key)
+    if value is None:
+        value = cache.get(key)
+        if value is not None:
+            local_copies.set(key, value, settings.PAGE_CACHE_SECONDS)
+    return value
+
+
+def shared_set(key: str, value, timeout: float) -> None:
+    cache.set(key, value, timeout)
+    local_copies.set(key, value, timeout)
+
+
 def digest(*parts) -> str:
     return hashlib.sha256("\x1f".join(str(part) for part in parts).encode()).hexdigest()[:32]
 
@@ -173,6 +227,9 @@ class MemoSlot:
 
     def __init__(self, namespace: str, key):
         self.namespace = namespace
+        self.cache_key = None
+        if settings.PAGE_CACHE_SECONDS <= 0:
+            return  # caching is off: build every time, as memoize does
         try:
             self.cache_key = f"part:{namespace}:{content_generation()}:{digest(key)}"
         except Exception:
@@ -183,7 +240,7 @@ class MemoSlot:
         if self.cache_key is None:
             return None
         try:
-            return cache.get(self.cache_key)
+            return shared_get(self.cache_key)
         except Exception:
             logger.warning("cache unavailable; %s not read", self.namespace, exc_info=True)
             return None
@@ -193,7 +250,7 @@ class MemoSlot:
             return
         timeout = settings.PAGE_CACHE_SECONDS if timeout is None else timeout
         try:
-            cache.set(self.cache_key, value, timeout)
+            shared_set(self.cache_key, value, timeout)
         except Exception:
             logger.warning("cache unavailable; %s not kept", self.namespace, exc_info=True)
 
@@ -209,14 +266,14 @@ def memoize(namespace: str, key, build, timeout: int | None = None):
     timeout = settings.PAGE_CACHE_SECONDS if timeout is None else timeout
     try:
         cache_key = f"part:{namespace}:{content_generation()}:{digest(key)}"
-        value = cache.get(cache_key)
+        value = shared_get(cache_key)
     except Exception:
         logger.warning("cache unavailable; building %s without it", namespace, exc_info=True)
         return build()
     if value is None:
         value = build()
         try:
-            cache.set(cache_key, value, timeout)
+            shared_set(cache_key, value, timeout)
         except Exception:
             logger.warning("cache unavailable; %s not kept", namespace, exc_info=True)
     return value
@@ -247,7 +304,7 @@ class PageCacheMiddleware:
         if key is None:
             return self.get_response(request)
         try:
-            entry = cache.get(key)
+            entry = shared_get(key)
         except Exception:
             logger.warning("cache unavailable; serving without it", exc_info=True)
             return self.get_response(request)
@@ -262,7 +319,7 @@ class PageCacheMiddleware:
                 set_response_etag(response)
             headers = dict(response.items())
             try:
-                cache.set(
+                shared_set(
                     key,
                     (response.status_code, headers, response.content),
                     settings.PAGE_CACHE_SECONDS,
