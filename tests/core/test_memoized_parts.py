@@ -8,6 +8,7 @@ a draft never reaches a memoized part, not even through a staff preview.
 """
 
 import re
+import uuid
 
 import pytest
 from django.test import override_settings
@@ -253,3 +254,38 @@ def test_the_navigation_marks_the_section_of_each_page_in_each_language(client):
         assert current_section(html) == expected, path
         footer = re.search(r'<footer class="site-footer">.*?</footer>', html, re.S).group(0)
         assert ("Atom feed of documents" in footer) == (not path.startswith("/zh-hans/")), path
+
+
+# -- the Redis backend production uses (core/redis_cache.py) ----------------------------------
+
+
+def test_parts_kept_in_redis_are_served_and_rebuilt_after_a_publish(client):
+    from django.core.cache import caches
+
+    prefix = f"apz-test-{uuid.uuid4().hex}"
+    redis_cache = {
+        "default": {
+            "BACKEND": "core.redis_cache.RedisCache",
+            "LOCATION": "redis://127.0.0.1:6379/0",
+            "KEY_PREFIX": prefix,
+        }
+    }
+    with override_settings(CACHES=redis_cache):
+        try:
+            caches["default"].set("ping", 1, 5)
+        except Exception:
+            pytest.skip("no Redis on 127.0.0.1:6379")
+        PolicyDocumentFactory(title_en="Notice on shared caches")
+        first = get(client, "/policies/")
+        again = get(client, "/policies/")
+        assert again.content == first.content
+        draft = PolicyDocumentFactory(title_en="Notice on second thoughts", status=Status.DRAFT)
+        draft.status = Status.PUBLISHED
+        draft.save()
+        after = get(client, "/policies/").content.decode()
+        assert "Notice on second thoughts" in after
+        assert result_heading(after) == "2 documents"
+        # Only this test's keys: clear() would empty the whole Redis database.
+        client = caches["default"]._cache.get_client(write=True)
+        for key in client.scan_iter(f"{prefix}:*"):
+            client.delete(key)
