@@ -1,5 +1,7 @@
 """Template tags of the public site: languages, alternates, fallbacks and safe Markdown."""
 
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from functools import lru_cache
 from urllib.parse import urlsplit, urlunsplit
@@ -37,15 +39,17 @@ def _translated_path(path: str, language: str, urlconf, script_prefix: str) -> s
 
 
 # The page frame's fragments, each rendered once per process for each combination of what it
-# varies on (see {% frame %}). The set is small (languages × sections); the bound is a guard.
-_FRAMES: dict[tuple, str] = {}
-MAX_FRAMES = 512
+# varies on (see {% frame %}); the least recently used go first.
+_FRAMES: OrderedDict[tuple, str] = OrderedDict()
+_FRAMES_LOCK = threading.Lock()
+MAX_FRAMES = 2048
 
 
 @register.tag("frame")
 def do_frame(parser, token):
     """``{% frame name var … %}…{% endframe %}``: a part of the page frame (the navigation,
-    the footer) that depends on nothing but the code, the URLconf and the variables named.
+    the footer, the page's addresses in each language) that depends on nothing but the code,
+    the URLconf and the variables named, never on the register's content.
 
     It is rendered once per process and reused, without a cache server: the frame costs more
     to render than the rest of a page whose content is memoized (core.cache), and it cannot go
@@ -72,11 +76,16 @@ class FrameNode(template.Node):
             get_script_prefix(),
             *(str(variable.resolve(context)) for variable in self.vary_on),
         )
-        html = _FRAMES.get(key)
-        if html is None:
-            html = self.nodelist.render(context)
-            if len(_FRAMES) < MAX_FRAMES:
-                _FRAMES[key] = html
+        with _FRAMES_LOCK:
+            html = _FRAMES.get(key)
+            if html is not None:
+                _FRAMES.move_to_end(key)
+                return html
+        html = self.nodelist.render(context)
+        with _FRAMES_LOCK:
+            _FRAMES[key] = html
+            while len(_FRAMES) > MAX_FRAMES:
+                _FRAMES.popitem(last=False)
         return html
 
 
