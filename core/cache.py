@@ -13,10 +13,13 @@ right for one process (``make run``) only.
 
 import hashlib
 import logging
+import threading
 import time
+from collections import OrderedDict
 
 from django.apps import apps
 from django.conf import settings
+from django.core import signals
 from django.core.cache import cache
 from django.db import DatabaseError, transaction
 from django.db.models.functions import Now
@@ -40,8 +43,33 @@ PUBLIC_APPS = ("core", "zones", "policies")
 # ---------------------------------------------------------------------------------------------
 
 
+# Within one request the generation is read once: a page made of several memoized parts then
+# asks the cache for it once, and its parts all come from the same generation. Outside a
+# request (a command, a worker) nothing is remembered. A change made by the request itself
+# forgets it at once (bump_generation).
+_request_state = threading.local()
+
+
+def request_started(**kwargs) -> None:
+    _request_state.active = True
+    _request_state.generation = None
+
+
+def request_finished(**kwargs) -> None:
+    _request_state.active = False
+    _request_state.generation = None
+
+
 def content_generation() -> int:
-    """The current generation: one round trip to the cache on the common path."""
+    """The current generation: one round trip to the cache per request on the common path."""
+    if getattr(_request_state, "active", False):
+        if _request_state.generation is None:
+            _request_state.generation = read_generation()
+        return _request_state.generation
+    return read_generation()
+
+
+def read_generation() -> int:
     values = cache.get_many([GENERATION_KEY, NEXT_CHANGE_KEY])
     generation = values.get(GENERATION_KEY)
     next_change = values.get(NEXT_CHANGE_KEY)
@@ -51,12 +79,13 @@ def content_generation() -> int:
         cache.set(NEXT_CHANGE_KEY, next_scheduled_change(), None)
     elif next_change <= time.time():
         # A scheduled record went live: what was built before shows the public too little.
-        return bump_generation()
+        generation = bump_generation()
     return generation
 
 
 def bump_generation() -> int:
     """Raise the generation, so that every cached page and part is built afresh."""
+    _request_state.generation = None
     try:
         generation = cache.incr(GENERATION_KEY)
     except ValueError:
@@ -103,6 +132,8 @@ def safe_bump() -> None:
 
 def connect_signals() -> None:
     """Called from CoreConfig.ready(): every model of the public apps raises the generation."""
+    signals.request_started.connect(request_started, dispatch_uid="generation-request-started")
+    signals.request_finished.connect(request_finished, dispatch_uid="generation-request-finished")
     for model in apps.get_models():
         if model._meta.app_label not in PUBLIC_APPS or is_history_model(model):
             continue
@@ -127,8 +158,101 @@ def is_history_model(model) -> bool:
 # ---------------------------------------------------------------------------------------------
 
 
+class LocalCopies:
+    """This process's copies of what it recently read from or wrote to the shared cache under
+    generation-keyed names (parts, pages).
+
+    Such a value never changes: a change of content makes a new generation and new names. So a
+    copy is as good as the shared cache's own, and saves the round trip to Redis and the
+    unpickling of a page, which on a 2-core machine cost more than serving the page. Only the
+    generation itself is read from the shared cache on every request, so that a publish through
+    any process is seen at once. A copy lives no longer than the shared entry would; the least
+    recently used go first.
+    """
+
+    def __init__(self, max_items: int = 256):
+        self.max_items = max_items
+        self.items: OrderedDict[str, tuple[float, object]] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key: str):
+        with self.lock:
+            found = self.items.get(key)
+            if found is None:
+                return None
+            expires, value = found
+            if expires < time.monotonic():
+                del self.items[key]
+                return None
+            self.items.move_to_end(key)
+            return value
+
+    def set(self, key: str, value, timeout: float) -> None:
+        with self.lock:
+            self.items[key] = (time.monotonic() + timeout, value)
+            self.items.move_to_end(key)
+            while len(self.items) > self.max_items:
+                self.items.popitem(last=False)
+
+
+local_copies = LocalCopies()
+
+
+def shared_get(key: str):
+    """A generation-keyed value: this process's copy, else the shared cache's (then copied)."""
+    value = local_copies.get(key)
+    if value is None:
+        value = cache.get(key)
+        if value is not None:
+            local_copies.set(key, value, settings.PAGE_CACHE_SECONDS)
+    return value
+
+
+def shared_set(key: str, value, timeout: float) -> None:
+    cache.set(key, value, timeout)
+    local_copies.set(key, value, timeout)
+
+
 def digest(*parts) -> str:
     return hashlib.sha256("\x1f".join(str(part) for part in parts).encode()).hexdigest()[:32]
+
+
+class MemoSlot:
+    """Where ``memoize`` keeps one value, for a caller that must check something before it
+    may build it (a 304, a 400): ``get()``, then build, then ``set()``.
+
+    The slot's key carries the generation read when the slot is made, before the build, so a
+    change during the build leaves the value in an old slot that no reader asks for.
+    """
+
+    def __init__(self, namespace: str, key):
+        self.namespace = namespace
+        self.cache_key = None
+        if settings.PAGE_CACHE_SECONDS <= 0:
+            return  # caching is off: build every time, as memoize does
+        try:
+            self.cache_key = f"part:{namespace}:{content_generation()}:{digest(key)}"
+        except Exception:
+            logger.warning("cache unavailable; %s not kept", namespace, exc_info=True)
+            self.cache_key = None
+
+    def get(self):
+        if self.cache_key is None:
+            return None
+        try:
+            return shared_get(self.cache_key)
+        except Exception:
+            logger.warning("cache unavailable; %s not read", self.namespace, exc_info=True)
+            return None
+
+    def set(self, value, timeout: int | None = None) -> None:
+        if self.cache_key is None:
+            return
+        timeout = settings.PAGE_CACHE_SECONDS if timeout is None else timeout
+        try:
+            shared_set(self.cache_key, value, timeout)
+        except Exception:
+            logger.warning("cache unavailable; %s not kept", self.namespace, exc_info=True)
 
 
 def memoize(namespace: str, key, build, timeout: int | None = None):
@@ -142,14 +266,14 @@ def memoize(namespace: str, key, build, timeout: int | None = None):
     timeout = settings.PAGE_CACHE_SECONDS if timeout is None else timeout
     try:
         cache_key = f"part:{namespace}:{content_generation()}:{digest(key)}"
-        value = cache.get(cache_key)
+        value = shared_get(cache_key)
     except Exception:
         logger.warning("cache unavailable; building %s without it", namespace, exc_info=True)
         return build()
     if value is None:
         value = build()
         try:
-            cache.set(cache_key, value, timeout)
+            shared_set(cache_key, value, timeout)
         except Exception:
             logger.warning("cache unavailable; %s not kept", namespace, exc_info=True)
     return value
@@ -180,7 +304,7 @@ class PageCacheMiddleware:
         if key is None:
             return self.get_response(request)
         try:
-            entry = cache.get(key)
+            entry = shared_get(key)
         except Exception:
             logger.warning("cache unavailable; serving without it", exc_info=True)
             return self.get_response(request)
@@ -195,7 +319,7 @@ class PageCacheMiddleware:
                 set_response_etag(response)
             headers = dict(response.items())
             try:
-                cache.set(
+                shared_set(
                     key,
                     (response.status_code, headers, response.content),
                     settings.PAGE_CACHE_SECONDS,

@@ -17,6 +17,8 @@ from django.utils.cache import add_never_cache_headers
 class PreviewMixin:
     #: The model whose view permission a previewer needs.
     preview_model = None
+    #: A preview shows what the public must not see: never kept in a cache (core.views).
+    memo_namespace = None
 
     def dispatch(self, request, *args, **kwargs):
         user = request.user

@@ -1,17 +1,27 @@
 """Health checks, and the pieces every public list shares."""
 
+import datetime
+
 from django.core.cache import cache
+from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import F
 from django.db.models.functions import Lower
 from django.http import HttpResponse, JsonResponse
+from django.template.loader import render_to_string
+from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import translation
 from django.utils.cache import patch_vary_headers
+from django.utils.functional import cached_property
+from django.utils.safestring import mark_safe
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET
 from django.views.generic import ListView
 
+from core.cache import memoize
 from core.filters import chinese_active
+from core.search import normalise_query
 
 
 @never_cache
@@ -53,19 +63,151 @@ def by_name(field_en: str = "name_en", field_pinyin: str = "name_pinyin") -> lis
     return [Lower(field_en)]
 
 
+def filter_key(filterset) -> tuple | None:
+    """What a valid FilterSet selects, normalised, for keying what depends on the result set
+    only (its count, its facet counts): the order and the page do not belong in it, and two
+    addresses that select the same records share it. None for a FilterSet the form rejects."""
+    if filterset.is_bound and not filterset.is_valid():
+        return None
+    data = filterset.form.cleaned_data if filterset.is_bound else {}
+    items = [filterset.queryset.model._meta.label]
+    for name in sorted(filterset.filters):
+        if name == "ordering":
+            continue
+        items.append((name, _normalised(data.get(name))))
+    return tuple(items)
+
+
+def _normalised(value) -> str:
+    if value in (None, "", [], ()):
+        return ""
+    if isinstance(value, str):
+        return normalise_query(value)
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if hasattr(value, "model") or isinstance(value, list | tuple | set):
+        return "\x1e".join(sorted(str(getattr(item, "slug", item)) for item in value))
+    return repr(value)
+
+
+class MemoizedCountPaginator(Paginator):
+    """A paginator whose total is counted once per content generation and filter selection.
+
+    Counting a big filtered set is the costliest query of a list page; the result changes only
+    when the content does, which the generation in the key follows.
+    """
+
+    def __init__(self, *args, count_key=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.count_key = count_key
+
+    @cached_property
+    def count(self):
+        if self.count_key is None:
+            return super().count
+        return memoize("list-count", self.count_key, lambda: Paginator.count.func(self))
+
+
 class FilteredListView(ListView):
     """A list page behind one of the register's FilterSets, with facet counts and live updates.
 
     htmx requests get only the ``browse`` partial (the form, its counts and the results), so
     that a change to a filter updates the results and the counts in one response. A filter
     value the form rejects gives the page with the form's errors and status 400, never a 5xx.
+
+    Performance: the ``browse`` partial is built once per content generation for each address
+    and language (``core.cache.memoize``); the page around it is rendered for every request.
+    The total and the facet counts are memoized by the normalised filter selection, so that
+    another page or order of the same results reuses them.
     """
 
     filterset_class = None
     partial_name = "browse"
+    paginator_class = MemoizedCountPaginator
+    # Subclasses name their memoized parts; None builds everything on every request.
+    memo_namespace = None
 
     def get_base_queryset(self):
         raise NotImplementedError
+
+    # -- memoized parts ----------------------------------------------------------------------
+
+    def partial_only(self) -> bool:
+        htmx = getattr(self.request, "htmx", None)
+        return bool(htmx and not htmx.history_restore_request and not htmx.boosted)
+
+    def browse_key(self) -> tuple:
+        """Everything the ``browse`` partial shows depends on: the exact query string (the form
+        echoes what was typed, the page links repeat it), the address it is served at, the
+        language, and whether htmx asked (the partial then carries the language switch)."""
+        request = self.request
+        return (
+            request.scheme,
+            request.get_host(),
+            request.path,
+            request.META.get("QUERY_STRING", ""),
+            translation.get_language(),
+            bool(getattr(request, "htmx", None)),
+        )
+
+    def get(self, request, *args, **kwargs):
+        if not self.memo_namespace:
+            return super().get(request, *args, **kwargs)
+        # Built on a miss: the whole context, which the page then renders with (tests read it).
+        built: dict = {}
+        status, browse_html = memoize(
+            f"browse:{self.memo_namespace}",
+            self.browse_key(),
+            lambda: self.build_browse(built),
+        )
+        if self.partial_only():
+            response = HttpResponse(browse_html, status=status)
+        else:
+            context = {**built, **self.page_context(), "browse_html": mark_safe(browse_html)}
+            response = TemplateResponse(request, self.template_name, context, status=status)
+        patch_vary_headers(response, ["HX-Request"])
+        return response
+
+    def build_browse(self, built: dict) -> tuple[int, str]:
+        """The ``browse`` partial as this request would render it, and its status."""
+        self.object_list = self.get_queryset()
+        context = self.get_context_data()
+        built.update(context)
+        status = 200 if self.filterset.is_valid() else 400
+        html = render_to_string(
+            f"{self.template_name}#{self.partial_name}", context, request=self.request
+        )
+        return status, str(html)
+
+    def page_context(self) -> dict:
+        """What the page shows around the ``browse`` partial; cheap, from the request alone."""
+        return {"export_query": self.export_query()}
+
+    def export_query(self) -> str:
+        export = self.request.GET.copy()
+        for name in ("page", "view", "format"):
+            export.pop(name, None)
+        return export.urlencode()
+
+    def get_paginator(self, queryset, per_page, orphans=0, allow_empty_first_page=True, **kw):
+        count_key = filter_key(self.filterset) if self.memo_namespace else None
+        return self.paginator_class(
+            queryset,
+            per_page,
+            orphans=orphans,
+            allow_empty_first_page=allow_empty_first_page,
+            count_key=count_key,
+            **kw,
+        )
+
+    def facet_counts(self) -> dict:
+        filterset = self.facet_filterset()
+        key = filter_key(filterset) if self.memo_namespace else None
+        if key is None:
+            return filterset.facet_counts()
+        return memoize("facets", (key, translation.get_language()), filterset.facet_counts)
+
+    # -- the list ----------------------------------------------------------------------------
 
     def get_queryset(self):
         self.filterset = self.filterset_class(self.request.GET, queryset=self.get_base_queryset())
@@ -80,12 +222,9 @@ class FilteredListView(ListView):
         context["result_count"] = (
             paginator.count if paginator is not None else len(context["object_list"])
         )
-        export = self.request.GET.copy()
-        for name in ("page", "view", "format"):
-            export.pop(name, None)
-        context["export_query"] = export.urlencode()
+        context["export_query"] = self.export_query()
         context["ordering"] = self.current_ordering()
-        context["facets"] = self.facet_filterset().facet_counts()
+        context["facets"] = self.facet_counts()
         context["has_filters"] = any(
             self.filterset.form.cleaned_data.get(name)
             for name in self.filterset.filters
@@ -142,3 +281,60 @@ def robots_txt(request):
         f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+class MemoizedDetailMixin:
+    """A public record's page whose costly part is built once per content generation.
+
+    The template defines its parts as partials (``memo_parts``: the title, the description,
+    the article) and fills the page's blocks with ``parts.<name>``. The parts are rendered from
+    the record and its relations on a miss, and kept (``core.cache.memoize``) keyed by the
+    address, the language and the generation, which every public change raises; the page
+    around them (header, language switch) is rendered for every request.
+
+    Previews set ``memo_namespace`` to None: they show what the public must not see, so they
+    are built every time and never stored.
+    """
+
+    memo_namespace = None
+    memo_parts = ("title", "description", "article")
+
+    def parts_key(self) -> tuple:
+        # The citation carries the page's absolute address (with its query), hence all of it.
+        request = self.request
+        return (
+            request.scheme,
+            request.get_host(),
+            request.path,
+            request.META.get("QUERY_STRING", ""),
+            translation.get_language(),
+        )
+
+    def get(self, request, *args, **kwargs):
+        built: dict = {}
+        if self.memo_namespace:
+            parts = memoize(
+                f"detail:{self.memo_namespace}", self.parts_key(), lambda: self.build_parts(built)
+            )
+        else:
+            parts = self.build_parts(built)
+        context = {
+            **built,
+            **self.page_context(),
+            "parts": {name: mark_safe(html) for name, html in parts.items()},
+        }
+        return TemplateResponse(request, self.get_template_names(), context)
+
+    def build_parts(self, built: dict) -> dict[str, str]:
+        self.object = self.get_object()
+        context = self.get_context_data(object=self.object)
+        built.update(context)
+        template = self.get_template_names()[0]
+        return {
+            name: str(render_to_string(f"{template}#{name}", context, request=self.request))
+            for name in self.memo_parts
+        }
+
+    def page_context(self) -> dict:
+        """What the page around the parts needs; cheap, from the request alone."""
+        return {}

@@ -48,6 +48,7 @@ from core.api.views import (
 from core.models import Source, published_q
 from policies.filters import DirectiveFilter, PolicyFilter
 from policies.models import (
+    LISTING_DEFERRED,
     Attachment,
     Directive,
     DocumentRelation,
@@ -401,8 +402,13 @@ class PolicyViewSet(WorkflowActionsMixin, WritableRegisterViewSet):
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
 
     def for_list(self, queryset):
+        # A list shows no texts: their 2–20 kB and the search vector stay in the database.
+        return self.shaped(queryset).defer(*LISTING_DEFERRED)
+
+    def shaped(self, queryset):
         return (
             queryset.select_related("superseded_by", "batch__program")
+            .defer(*(f"superseded_by__{name}" for name in LISTING_DEFERRED))
             .annotate(
                 superseded_by_public=public_flag("superseded_by__"),
                 batch_public=Case(
@@ -418,23 +424,32 @@ class PolicyViewSet(WorkflowActionsMixin, WritableRegisterViewSet):
 
     def for_detail(self, queryset):
         public_documents = PolicyDocument.objects.published()
-        return self.for_list(queryset).prefetch_related(
-            Prefetch("principles", queryset=Principle.objects.order_by("position")),
-            Prefetch(
-                "relations_out",
-                queryset=DocumentRelation.objects.filter(
-                    to_document__in=public_documents
-                ).select_related("to_document"),
-            ),
-            Prefetch(
-                "relations_in",
-                queryset=DocumentRelation.objects.filter(
-                    from_document__in=public_documents
-                ).select_related("from_document"),
-            ),
-            Prefetch("supersedes", queryset=public_documents.order_by("issued_on", "slug")),
-            Prefetch("attachments", queryset=Attachment.objects.order_by("kind", "pk")),
-            Prefetch("sources", queryset=Source.objects.order_by("title")),
+        return (
+            self.shaped(queryset)
+            .defer("search_vector")
+            .prefetch_related(
+                Prefetch("principles", queryset=Principle.objects.order_by("position")),
+                Prefetch(
+                    "relations_out",
+                    queryset=DocumentRelation.objects.filter(to_document__in=public_documents)
+                    .select_related("to_document")
+                    .defer(*(f"to_document__{name}" for name in LISTING_DEFERRED)),
+                ),
+                Prefetch(
+                    "relations_in",
+                    queryset=DocumentRelation.objects.filter(from_document__in=public_documents)
+                    .select_related("from_document")
+                    .defer(*(f"from_document__{name}" for name in LISTING_DEFERRED)),
+                ),
+                Prefetch(
+                    "supersedes",
+                    queryset=public_documents.defer(*LISTING_DEFERRED).order_by(
+                        "issued_on", "slug"
+                    ),
+                ),
+                Prefetch("attachments", queryset=Attachment.objects.order_by("kind", "pk")),
+                Prefetch("sources", queryset=Source.objects.order_by("title")),
+            )
         )
 
     @action(

@@ -56,40 +56,42 @@ class Validity(models.TextChoices):
     EXPIRED = "expired", _("Expired")
 
 
+# Wide columns a list never shows: the texts (2–20 kB each) and the stored search vector.
+LISTING_DEFERRED = ("search_vector", "body", "body_en", "body_zh_hans")
+
+
 class PolicyDocumentQuerySet(PublishableQuerySet):
     def for_listing(self):
-        return self.prefetch_related(
+        return self.defer(*LISTING_DEFERRED).prefetch_related(
             Prefetch("authorities", queryset=Authority.objects.order_by("name_en")),
         )
 
     def for_detail(self):
-        return self.select_related("superseded_by", "batch__program").prefetch_related(
-            Prefetch("authorities", queryset=Authority.objects.order_by("name_en")),
-            Prefetch("focus_areas", queryset=FocusArea.objects.order_by("name_en")),
-            Prefetch("programs", queryset=Program.objects.published()),
-            Prefetch("zones", queryset=Zone.objects.published().select_related("program")),
-            Prefetch("principles", queryset=Principle.objects.order_by("position")),
-            Prefetch(
-                "directives",
-                queryset=Directive.objects.published()
-                .select_related("zone__program")
-                .prefetch_related("focus_areas")
-                .order_by("position"),
-            ),
-            Prefetch(
-                "supersedes",
-                queryset=PolicyDocument.objects.published().order_by("issued_on"),
-            ),
-            Prefetch(
-                "relations_out",
-                queryset=DocumentRelation.objects.published().select_related("to_document"),
-            ),
-            Prefetch(
-                "relations_in",
-                queryset=DocumentRelation.objects.published().select_related("from_document"),
-            ),
-            Prefetch("attachments", queryset=Attachment.objects.order_by("kind", "pk")),
-            "sources",
+        return (
+            self.defer("search_vector", *(f"superseded_by__{name}" for name in LISTING_DEFERRED))
+            .select_related("superseded_by", "batch__program")
+            .prefetch_related(
+                Prefetch("authorities", queryset=Authority.objects.order_by("name_en")),
+                Prefetch("focus_areas", queryset=FocusArea.objects.order_by("name_en")),
+                Prefetch("programs", queryset=Program.objects.published()),
+                Prefetch("zones", queryset=Zone.objects.published().select_related("program")),
+                Prefetch("principles", queryset=Principle.objects.order_by("position")),
+                Prefetch(
+                    "directives",
+                    queryset=Directive.objects.published()
+                    .select_related("zone__program")
+                    .prefetch_related("focus_areas")
+                    .order_by("position"),
+                ),
+                Prefetch(
+                    "supersedes",
+                    queryset=PolicyDocument.objects.published()
+                    .defer(*LISTING_DEFERRED)
+                    .order_by("issued_on"),
+                ),
+                Prefetch("attachments", queryset=Attachment.objects.order_by("kind", "pk")),
+                "sources",
+            )
         )
 
 
@@ -204,6 +206,13 @@ class PolicyDocument(Publishable, SearchIndexed, PinyinSorted):
             ),
             models.Index(F("issued_on").desc(nulls_last=True), "slug", name="document_issued_slug"),
             models.Index(fields=["status", "go_live_at"], name="document_visibility"),
+            # The latest go-live that has passed (the API's data version) and the next one to
+            # come (the content generation): a few rows have one, so the index stays small.
+            models.Index(
+                fields=["go_live_at"],
+                condition=Q(go_live_at__isnull=False),
+                name="document_go_live",
+            ),
         ]
 
     def __str__(self):

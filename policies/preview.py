@@ -16,6 +16,9 @@ from zones.models import Authority, FocusArea, Program, Zone
 class PolicyPreviewView(PreviewMixin, PolicyDetailView):
     preview_model = PolicyDocument
 
+    def relation_queryset(self):
+        return DocumentRelation.objects.all()
+
     def get_queryset(self):
         user = self.request.user
         return (
@@ -36,14 +39,6 @@ class PolicyPreviewView(PreviewMixin, PolicyDetailView):
                 Prefetch(
                     "supersedes",
                     queryset=PolicyDocument.objects.visible_to(user).order_by("issued_on"),
-                ),
-                Prefetch(
-                    "relations_out",
-                    queryset=DocumentRelation.objects.select_related("to_document"),
-                ),
-                Prefetch(
-                    "relations_in",
-                    queryset=DocumentRelation.objects.select_related("from_document"),
                 ),
                 Prefetch("attachments", queryset=Attachment.objects.order_by("kind", "pk")),
                 "sources",

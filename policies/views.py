@@ -1,6 +1,7 @@
 """The documents side of the public site, the home page and the combined search."""
 
-from django.db.models import Count, F
+from django.core.paginator import Paginator
+from django.db.models import Case, Count, F, Q, When
 from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
@@ -20,9 +21,15 @@ from core.search import (
     normalise_query,
     search_query,
 )
-from core.views import FilteredListView
+from core.views import FilteredListView, MemoizedDetailMixin
 from policies.filters import PolicyFilter
-from policies.models import Directive, PolicyDocument, RelationKind
+from policies.models import (
+    LISTING_DEFERRED,
+    Directive,
+    DocumentRelation,
+    PolicyDocument,
+    RelationKind,
+)
 from zones.filters import ZoneFilter
 from zones.models import Program, Zone
 from zones.views import designations_chart, program_colours, years_with_counts, zones_geojson
@@ -148,6 +155,7 @@ class PolicyListView(FilteredListView):
     filterset_class = PolicyFilter
     template_name = "policies/policy_list.html"
     paginate_by = 20
+    memo_namespace = "policies"
 
     def get_base_queryset(self):
         return PolicyDocument.objects.published()
@@ -162,31 +170,64 @@ class PolicyListView(FilteredListView):
         return context
 
 
-class PolicyDetailView(DetailView):
+class PolicyDetailView(MemoizedDetailMixin, DetailView):
     """One document. Subclassed by the admin's preview, which widens ``get_queryset``."""
 
     template_name = "policies/policy_detail.html"
     context_object_name = "document"
+    memo_namespace = "policy"
+
+    def page_context(self) -> dict:
+        return {"feed_query": ""}
 
     def get_queryset(self):
         return PolicyDocument.objects.published().for_detail()
+
+    def relation_queryset(self):
+        """The relations the page may show: both ends public (the preview widens it)."""
+        return DocumentRelation.objects.published()
+
+    def relations_page(self, document):
+        """One page of the document's relations, its own first (a document cites a few; a
+        founding notice is cited by hundreds), each as (how it relates, the other document,
+        the note). ``?page=`` turns the pages; a page number out of range shows the last."""
+        relations = (
+            self.relation_queryset()
+            .filter(Q(from_document=document) | Q(to_document=document))
+            .select_related("from_document", "to_document")
+            .defer(
+                *(f"from_document__{name}" for name in LISTING_DEFERRED),
+                *(f"to_document__{name}" for name in LISTING_DEFERRED),
+            )
+            .annotate(incoming=Case(When(to_document=document, then=1), default=0))
+            .order_by(
+                "incoming",
+                "kind",
+                F("from_document__issued_on").desc(nulls_last=True),
+                F("to_document__issued_on").desc(nulls_last=True),
+                "pk",
+            )
+        )
+        page = Paginator(relations, RELATIONS_PER_PAGE).get_page(self.request.GET.get("page"))
+        rows = [
+            (INVERSE_RELATION[relation.kind], relation.from_document, relation.note)
+            if relation.incoming
+            else (relation.get_kind_display(), relation.to_document, relation.note)
+            for relation in page
+        ]
+        return page, rows
 
     def get_context_data(self, **kwargs):
         document = self.object
         successor = document.superseded_by
         if successor is not None and not is_public(successor):
             successor = None
-        relations = [
-            (relation.get_kind_display(), relation.to_document, relation.note)
-            for relation in document.relations_out.all()
-        ] + [
-            (INVERSE_RELATION[relation.kind], relation.from_document, relation.note)
-            for relation in document.relations_in.all()
-        ]
+        page, relations = self.relations_page(document)
         directives = list(document.directives.all())
         zone_ids = [zone.pk for zone in document.zones.all()]
         same_zones = (
             PolicyDocument.objects.published()
+            .defer(*LISTING_DEFERRED)
             .exclude(pk=document.pk)
             .filter(zones__in=zone_ids)
             .annotate(shared=Count("zones"))
@@ -197,11 +238,16 @@ class PolicyDetailView(DetailView):
         return super().get_context_data(
             successor=successor,
             relations=relations,
+            page_obj=page,
             directives=directives,
             same_zone_documents=same_zones,
             feed_query="",
             **kwargs,
         )
+
+
+# The relations a document's page lists at once; more are a page away (?page=2).
+RELATIONS_PER_PAGE = 20
 
 
 INVERSE_RELATION = {

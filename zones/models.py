@@ -299,6 +299,10 @@ class Zone(Publishable, SearchIndexed, PinyinSorted):
         indexes = [
             GinIndex(fields=["search_vector"], name="zone_search_gin"),
             models.Index(fields=["program", "status"], name="zone_program_status"),
+            # As document_go_live: the data version and the next scheduled change read it.
+            models.Index(
+                fields=["go_live_at"], condition=Q(go_live_at__isnull=False), name="zone_go_live"
+            ),
         ]
 
     def __str__(self):

@@ -1,6 +1,6 @@
 """The zones side of the public site: the zones list and map, a zone, focus areas, programs."""
 
-from django.db.models import Count, Prefetch
+from django.db.models import Count, F, Prefetch
 from django.db.models.functions import ExtractYear
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -8,7 +8,7 @@ from django.views.generic import DetailView, ListView
 
 from core.charts import PALETTE, Series, stacked_bar_chart
 from core.models import Source
-from core.views import FilteredListView, by_name
+from core.views import FilteredListView, MemoizedDetailMixin, by_name
 from zones.filters import ZoneFilter
 from zones.geojson import feature_collection
 from zones.models import Batch, FocusArea, Program, Zone
@@ -58,6 +58,7 @@ class ZoneListView(FilteredListView):
     filterset_class = ZoneFilter
     template_name = "zones/zone_list.html"
     paginate_by = 24
+    memo_namespace = "zones"
 
     @property
     def map_view(self) -> bool:
@@ -69,6 +70,9 @@ class ZoneListView(FilteredListView):
 
     def get_base_queryset(self):
         return Zone.objects.published()
+
+    def page_context(self) -> dict:
+        return {**super().page_context(), "map_view": self.map_view}
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -82,11 +86,15 @@ class ZoneListView(FilteredListView):
         return context
 
 
-class ZoneDetailView(DetailView):
+class ZoneDetailView(MemoizedDetailMixin, DetailView):
     """One zone. Subclassed by the admin's preview, which widens ``get_queryset``."""
 
     template_name = "zones/zone_detail.html"
     context_object_name = "zone"
+    memo_namespace = "zone"
+
+    def page_context(self) -> dict:
+        return {"feed_query": f"zone={self.kwargs['slug']}"}
 
     def get_queryset(self):
         return (
@@ -97,13 +105,22 @@ class ZoneDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         zone = self.object
-        directives = (
-            zone.directives.published()
-            .select_related("document")
-            .prefetch_related("focus_areas")
-            .order_by("document__issued_on", "document__slug")
+        from policies.models import LISTING_DEFERRED  # the zones app loads before policies
+
+        # A zone may be named in thousands of documents: the page shows the latest few, in
+        # date order, with how many more there are and a link to all of them.
+        directives = zone.directives.published()
+        directive_count = directives.count()
+        directives = latest_in_date_order(
+            directives.select_related("document")
+            .defer("search_vector", *(f"document__{name}" for name in LISTING_DEFERRED))
+            .prefetch_related("focus_areas"),
+            "document__issued_on",
+            "document__slug",
         )
-        documents = zone.documents.published().for_listing().order_by("issued_on", "slug")
+        documents = zone.documents.published()
+        document_count = documents.count()
+        documents = latest_in_date_order(documents.for_listing(), "issued_on", "slug")
         focus_area_ids = [area.pk for area in zone.focus_areas.all()]
         shared = (
             Zone.objects.published()
@@ -126,7 +143,9 @@ class ZoneDetailView(DetailView):
         shared = [other for other in shared if other not in namesakes]
         return super().get_context_data(
             directives=directives,
+            more_directives=directive_count - len(directives),
             documents=documents,
+            more_documents=document_count - len(documents),
             namesakes=namesakes,
             related_zones=shared,
             zones_geojson=zones_geojson([zone]),
@@ -134,6 +153,17 @@ class ZoneDetailView(DetailView):
             feed_query=f"zone={zone.slug}",
             **kwargs,
         )
+
+
+# How many directives and documents a zone's page lists before "and N more".
+LATEST_ON_ZONE_PAGE = 20
+
+
+def latest_in_date_order(queryset, date_field: str, tiebreak: str) -> list:
+    """The latest ``LATEST_ON_ZONE_PAGE`` records, oldest first (undated ones last), as the
+    whole list would show them."""
+    newest_first = queryset.order_by(F(date_field).desc(nulls_first=True), f"-{tiebreak}")
+    return list(newest_first[:LATEST_ON_ZONE_PAGE])[::-1]
 
 
 def counts_by_focus_area(queryset) -> dict[int, int]:

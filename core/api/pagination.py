@@ -8,6 +8,7 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 
 from core.api.exceptions import InvalidParameters
+from core.views import MemoizedCountPaginator
 
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
@@ -62,7 +63,10 @@ class RegisterPagination(PageNumberPagination):
     def paginate_queryset(self, queryset, request, view=None):
         self.request = request
         page_number, page_size = self.validate(request)
-        paginator = self.django_paginator_class(queryset, page_size)
+        # A public list counts its results once per content generation (core.views).
+        paginator = MemoizedCountPaginator(
+            queryset, page_size, count_key=getattr(view, "count_key", None)
+        )
         try:
             self.page = paginator.page(page_number)
         except InvalidPage as exc:

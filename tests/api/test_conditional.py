@@ -1,6 +1,7 @@
 """Conditional GET, caching headers and CORS: what lets a consumer or a shared cache skip work."""
 
 import datetime
+import time
 
 import pytest
 from django.utils import timezone
@@ -47,15 +48,16 @@ def test_every_read_sends_an_etag_and_answers_if_none_match_with_304(api, path):
     assert again["Cache-Control"] == "public, max-age=60"
 
 
-def test_a_304_reads_no_records(api, django_assert_num_queries):
+def test_a_304_reads_no_records(api, django_assert_max_num_queries):
     etag = api.get("/api/v1/zones/?program=miit")["ETag"]
     detail_etag = api.get("/api/v1/zones/miit-beijing/")["ETag"]
 
-    # The program filter's value is checked (1), then the data version is read (1).
-    with django_assert_num_queries(2):
+    # At most: the program filter's value is checked (1), then the data version is read (1);
+    # the page cache, or the page and data version kept for this generation, may answer first.
+    with django_assert_max_num_queries(2):
         assert api.get("/api/v1/zones/?program=miit", HTTP_IF_NONE_MATCH=etag).status_code == 304
-    # The record's version (1) and the data version (1).
-    with django_assert_num_queries(2):
+    # At most the record's version (1) and the data version (1).
+    with django_assert_max_num_queries(2):
         response = api.get("/api/v1/zones/miit-beijing/", HTTP_IF_NONE_MATCH=detail_etag)
         assert response.status_code == 304
 
@@ -103,14 +105,12 @@ def test_renaming_a_related_record_changes_the_etag_of_what_nests_it(api):
 
 
 def test_a_scheduled_zone_going_live_changes_the_etag(api):
-    ZoneFactory(slug="scheduled", go_live_at=timezone.now() + datetime.timedelta(days=1))
+    ZoneFactory(slug="scheduled", go_live_at=timezone.now() + datetime.timedelta(seconds=1.5))
     etag = api.get("/api/v1/zones/")["ETag"]
     assert api.get("/api/v1/zones/", HTTP_IF_NONE_MATCH=etag).status_code == 304
 
-    # Its go-live time passes (moved rather than waited for; no save, so no history row).
-    Zone.objects.filter(slug="scheduled").update(
-        go_live_at=timezone.now() - datetime.timedelta(seconds=1)
-    )
+    # Its go-live time passes: no save, no history row, only the clock moves.
+    time.sleep(2)
 
     fresh = api.get("/api/v1/zones/", {"page_size": 100}, HTTP_IF_NONE_MATCH=etag)
     assert fresh.status_code == 200

@@ -146,7 +146,7 @@ def test_errors_are_json_even_when_csv_was_asked_for(api):
     assert response.json()["error"]["details"]["program"]
 
 
-def test_head_of_a_csv_export_reads_no_records(api, django_assert_max_num_queries):
+def test_head_of_a_csv_export_reads_no_records(api, django_assert_max_num_queries, warm_generation):
     with django_assert_max_num_queries(1):
         response = api.head("/api/v1/zones/", {"format": "csv"})
 
