@@ -68,10 +68,7 @@ class Visit:
             ),
         )
         self.page.on("pageerror", lambda error: self.problems.append(f"page error: {error}"))
-        self.page.on(
-            "requestfailed",
-            lambda request: self.problems.append(f"failed: {request.url} {request.failure}"),
-        )
+        self.page.on("requestfailed", self.note_failed_request)
         self.page.on(
             "response",
             lambda response: (
@@ -79,6 +76,13 @@ class Visit:
                 and self.problems.append(f"{response.status}: {response.url}")
             ),
         )
+
+    def note_failed_request(self, request):
+        # Chromium cancels a page's favicon fetch when the next navigation starts first; that
+        # is the browser moving on, not an asset failing to load.
+        if request.failure == "net::ERR_ABORTED" and "/favicon." in request.url:
+            return
+        self.problems.append(f"failed: {request.url} {request.failure}")
 
     def goto(self, path: str):
         self.page.goto(self.base_url + path)
