@@ -90,6 +90,18 @@ def _normalised(value) -> str:
     return repr(value)
 
 
+def address_key(request) -> tuple:
+    """The address a page is served at, query and language included: what a memoized part
+    that repeats the address (links, the form, a citation) depends on."""
+    return (
+        request.scheme,
+        request.get_host(),
+        request.path,
+        request.META.get("QUERY_STRING", ""),
+        translation.get_language(),
+    )
+
+
 class MemoizedCountPaginator(Paginator):
     """A paginator whose total is counted once per content generation and filter selection.
 
@@ -140,15 +152,7 @@ class FilteredListView(ListView):
         """Everything the ``browse`` partial shows depends on: the exact query string (the form
         echoes what was typed, the page links repeat it), the address it is served at, the
         language, and whether htmx asked (the partial then carries the language switch)."""
-        request = self.request
-        return (
-            request.scheme,
-            request.get_host(),
-            request.path,
-            request.META.get("QUERY_STRING", ""),
-            translation.get_language(),
-            bool(getattr(request, "htmx", None)),
-        )
+        return (*address_key(self.request), bool(getattr(self.request, "htmx", None)))
 
     def get(self, request, *args, **kwargs):
         if not self.memo_namespace:
@@ -301,14 +305,7 @@ class MemoizedDetailMixin:
 
     def parts_key(self) -> tuple:
         # The citation carries the page's absolute address (with its query), hence all of it.
-        request = self.request
-        return (
-            request.scheme,
-            request.get_host(),
-            request.path,
-            request.META.get("QUERY_STRING", ""),
-            translation.get_language(),
-        )
+        return address_key(self.request)
 
     def get(self, request, *args, **kwargs):
         built: dict = {}
