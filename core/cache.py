@@ -261,21 +261,11 @@ def memoize(namespace: str, key, build, timeout: int | None = None):
     ``key`` must name everything the value depends on besides the content: the query, the
     language, the page. The cache being down costs the caching, never the answer.
     """
-    if settings.PAGE_CACHE_SECONDS <= 0:
-        return build()
-    timeout = settings.PAGE_CACHE_SECONDS if timeout is None else timeout
-    try:
-        cache_key = f"part:{namespace}:{content_generation()}:{digest(key)}"
-        value = shared_get(cache_key)
-    except Exception:
-        logger.warning("cache unavailable; building %s without it", namespace, exc_info=True)
-        return build()
+    slot = MemoSlot(namespace, key)
+    value = slot.get()
     if value is None:
         value = build()
-        try:
-            shared_set(cache_key, value, timeout)
-        except Exception:
-            logger.warning("cache unavailable; %s not kept", namespace, exc_info=True)
+        slot.set(value, timeout)
     return value
 
 
