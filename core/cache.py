@@ -187,6 +187,10 @@ class LocalCopies:
             self.items.move_to_end(key)
             return value
 
+    def clear(self) -> None:
+        with self.lock:
+            self.items.clear()
+
     def set(self, key: str, value, timeout: float) -> None:
         with self.lock:
             self.items[key] = (time.monotonic() + timeout, value)

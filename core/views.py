@@ -22,6 +22,7 @@ from django.views.generic import ListView
 from core.cache import memoize
 from core.filters import chinese_active
 from core.search import normalise_query
+from core.shell import render_in_shell
 
 
 @never_cache
@@ -128,7 +129,8 @@ class FilteredListView(ListView):
     value the form rejects gives the page with the form's errors and status 400, never a 5xx.
 
     Performance: the ``browse`` partial is built once per content generation for each address
-    and language (``core.cache.memoize``); the page around it is rendered for every request.
+    and language (``core.cache.memoize``); the page around it is its shell (``core.shell``),
+    rendered once per process for each address.
     The total and the facet counts are memoized by the normalised filter selection, so that
     another page or order of the same results reuses them.
     """
@@ -167,8 +169,14 @@ class FilteredListView(ListView):
         if self.partial_only():
             response = HttpResponse(browse_html, status=status)
         else:
-            context = {**built, **self.page_context(), "browse_html": mark_safe(browse_html)}
-            response = TemplateResponse(request, self.template_name, context, status=status)
+            response = render_in_shell(
+                request,
+                self.template_name,
+                self.page_context(),
+                {"browse_html": browse_html},
+                key=address_key(request),
+                status=status,
+            )
         patch_vary_headers(response, ["HX-Request"])
         return response
 
@@ -294,7 +302,8 @@ class MemoizedDetailMixin:
     the article) and fills the page's blocks with ``parts.<name>``. The parts are rendered from
     the record and its relations on a miss, and kept (``core.cache.memoize``) keyed by the
     address, the language and the generation, which every public change raises; the page
-    around them (header, language switch) is rendered for every request.
+    around them (header, language switch) is its shell (``core.shell``), rendered once per
+    process for each address from the request alone.
 
     Previews set ``memo_namespace`` to None: they show what the public must not see, so they
     are built every time and never stored.
@@ -309,18 +318,24 @@ class MemoizedDetailMixin:
 
     def get(self, request, *args, **kwargs):
         built: dict = {}
-        if self.memo_namespace:
-            parts = memoize(
-                f"detail:{self.memo_namespace}", self.parts_key(), lambda: self.build_parts(built)
-            )
-        else:
+        if not self.memo_namespace:
             parts = self.build_parts(built)
-        context = {
-            **built,
-            **self.page_context(),
-            "parts": {name: mark_safe(html) for name, html in parts.items()},
-        }
-        return TemplateResponse(request, self.get_template_names(), context)
+            context = {
+                **built,
+                **self.page_context(),
+                "parts": {name: mark_safe(html) for name, html in parts.items()},
+            }
+            return TemplateResponse(request, self.get_template_names(), context)
+        parts = memoize(
+            f"detail:{self.memo_namespace}", self.parts_key(), lambda: self.build_parts(built)
+        )
+        return render_in_shell(
+            request,
+            self.get_template_names(),
+            self.page_context(),
+            {"parts": parts},
+            key=address_key(request),
+        )
 
     def build_parts(self, built: dict) -> dict[str, str]:
         self.object = self.get_object()

@@ -3,6 +3,7 @@ from django.core.cache import cache
 from django.utils import translation
 
 from core.cache import content_generation
+from core.shell import shells
 from policies.demo import demo_load
 
 
@@ -22,8 +23,10 @@ def _english_by_default():
 
 @pytest.fixture(autouse=True)
 def _empty_cache():
-    """Each test starts with an empty cache: pages another test cached describe another database."""
+    """Each test starts with an empty cache: pages another test cached describe another database,
+    and page shells another test kept may come from other settings."""
     cache.clear()
+    shells.clear()
     return
 
 

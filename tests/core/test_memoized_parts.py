@@ -289,3 +289,78 @@ def test_parts_kept_in_redis_are_served_and_rebuilt_after_a_publish(client):
         client = caches["default"]._cache.get_client(write=True)
         for key in client.scan_iter(f"{prefix}:*"):
             client.delete(key)
+
+
+# -- the shell around the parts (core/shell.py) -------------------------------------------------
+
+
+def head_links(html: str) -> dict[str, str]:
+    """The canonical address, the alternates by language and the feed link of a page."""
+    links = {"canonical": re.search(r'<link rel="canonical" href="([^"]*)">', html).group(1)}
+    for lang, href in re.findall(r'<link rel="alternate" hreflang="([^"]*)" href="([^"]*)">', html):
+        links[lang] = href
+    links["feed"] = re.search(r'type="application/atom\+xml"[^>]*href="([^"]*)"', html).group(1)
+    return links
+
+
+def test_a_renamed_zone_shows_its_new_name_everywhere_on_its_next_read(client):
+    zone = ZoneFactory(slug="renamed-zone", name_en="Old Harbour", summary_en="Old summary text.")
+    before = get(client, f"/zones/{zone.slug}/").content.decode()
+    assert "<title>Old Harbour · AI Pilot Zones</title>" in before
+    assert get(client, f"/zones/{zone.slug}/").content.decode() == before  # the kept shell
+
+    zone.name_en = "New Harbour"
+    zone.summary_en = "New summary text."
+    zone.save()
+
+    after = get(client, f"/zones/{zone.slug}/").content.decode()
+    assert "<title>New Harbour · AI Pilot Zones</title>" in after
+    assert '<meta name="description" content="New summary text.">' in after
+    assert "<h1>New Harbour</h1>" in after
+    assert "Old Harbour" not in after
+    assert "Old summary text." not in after
+    assert after.count("<html") == 1
+    assert after.rstrip().endswith("</html>")
+
+
+def test_each_address_keeps_its_own_links_and_language_switch(client):
+    first = ZoneFactory(slug="first-zone", name_en="First")
+    second = ZoneFactory(slug="second-zone", name_en="Second")
+    for _ in range(2):  # the second round is served from the kept shells
+        pages = {
+            path: get(client, path).content.decode()
+            for path in (
+                f"/zones/{first.slug}/",
+                f"/zones/{second.slug}/",
+                f"/zones/{first.slug}/?ref=mail",
+                f"/zh-hans/zones/{first.slug}/",
+            )
+        }
+        english = head_links(pages[f"/zones/{first.slug}/"])
+        assert english["canonical"].endswith("/zones/first-zone/")
+        assert english["zh-Hans"].endswith("/zh-hans/zones/first-zone/")
+        assert english["feed"] == "/policies/feed/?zone=first-zone"
+        other = head_links(pages[f"/zones/{second.slug}/"])
+        assert other["canonical"].endswith("/zones/second-zone/")
+        assert other["feed"] == "/policies/feed/?zone=second-zone"
+        assert "<h1>Second</h1>" in pages[f"/zones/{second.slug}/"]
+        assert head_links(pages[f"/zones/{first.slug}/?ref=mail"])["canonical"].endswith(
+            "/zones/first-zone/?ref=mail"
+        )
+        chinese = pages[f"/zh-hans/zones/{first.slug}/"]
+        assert '<html lang="zh-Hans"' in chinese
+        assert head_links(chinese)["canonical"].endswith("/zh-hans/zones/first-zone/")
+        switch = re.search(r'<nav class="language-switch".*?</nav>', chinese, re.S).group(0)
+        assert 'href="/zones/first-zone/"' in switch
+
+
+def test_a_list_page_from_its_shell_shows_the_current_results_and_total(client):
+    PolicyDocumentFactory(title_en="Notice on data labelling")
+    first = get(client, "/policies/?q=labelling").content.decode()
+    assert result_heading(first) == "1 document"
+    PolicyDocumentFactory(title_en="Second notice on data labelling")
+    again = get(client, "/policies/?q=labelling").content.decode()
+    assert result_heading(again) == "2 documents"
+    assert "Second notice on data" in again
+    assert 'value="labelling"' in again
+    assert head_links(again)["canonical"].endswith("/policies/?q=labelling")
