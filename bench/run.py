@@ -4,24 +4,27 @@
     .venv/bin/python -m bench.run --duration 5 --only policy-list,policy-search
     .venv/bin/python -m bench.run --small-documents 0 # the large dataset only, no scaling
 
-For each dataset (the small one first, then the large one) it
+It
 
-1. generates the dataset unless it exists with the same parameters (``bench.generate``);
-2. counts queries per request for each endpoint through Django's test client;
-3. serves the app as production does: gunicorn with ``config/gunicorn.conf.py``,
-   ``DJANGO_DEBUG=0``, the full middleware stack, collected and compressed static files, behind
-   a (simulated) TLS proxy, on loopback, with the bench settings that add only the floor view;
-4. warms up every endpoint, then measures with wrk at a fixed concurrency, interleaving the floor:
-   floor, endpoint 1, floor, endpoint 2, …, floor. Each endpoint's ``ratio`` is its requests per
-   second over the mean of the two floor measurements either side of it, so slow drift in the
-   machine's speed (other processes, thermal limits) cancels. ``floor.rps`` is the mean of all
-   floor measurements of the large dataset.
+1. generates each dataset unless it exists with the same parameters (``bench.generate``);
+2. counts queries per request for each endpoint and dataset through Django's test client;
+3. serves the app as production does, one server per dataset: gunicorn with
+   ``config/gunicorn.conf.py``, ``DJANGO_DEBUG=0``, the full middleware stack, collected and
+   compressed static files, behind a (simulated) TLS proxy, on loopback, with the bench
+   settings that add only the floor view;
+4. warms up every endpoint, then measures with wrk at a fixed concurrency, interleaving the
+   datasets and the floor: floor, endpoint 1 (large), floor, endpoint 1 (small), floor,
+   endpoint 2 (large), … Each ``ratio`` is the endpoint's requests per second over the mean of
+   the two floor measurements either side of it, and an endpoint's small and large p95 are
+   taken seconds apart, so slow drift in the machine's speed (other processes, thermal limits)
+   cancels in both. ``floor.rps`` is the mean of all floor measurements.
 
 The results go to the console, ``bench/results.json`` (the shape the README documents) and
 ``bench/results-detail.json`` (every measurement, status counts, the SQL of each endpoint).
 """
 
 import argparse
+import contextlib
 import datetime
 import http.client
 import json
@@ -243,8 +246,7 @@ def wrk(port: int, endpoint: Endpoint, headers: dict, seconds: int, args) -> dic
     }
 
 
-def measure_dataset(database: str, endpoints: list[Endpoint], args, redis_url) -> dict:
-    env = server_env(database, args.port, redis_url)
+def count_queries(database: str, endpoints: list[Endpoint], env: dict[str, str]) -> dict:
     log(f"\n== {database}: counting queries per request")
     counted = subprocess.run(
         [PYTHON, "-m", "bench.queries"],
@@ -261,52 +263,75 @@ def measure_dataset(database: str, endpoints: list[Endpoint], args, redis_url) -
         found = queries[endpoint.name]
         note = "" if found["status"] in endpoint.expected_statuses else "  (unexpected status)"
         log(f"  {endpoint.name:<22} {found['queries']:>3} queries, {found['status']}{note}")
+    return queries
 
-    clear_cache(redis_url, env["BENCH_CACHE_KEY_PREFIX"])
-    log_path = cluster.DATA_DIR / f"gunicorn-{database}.log"
-    with Server(env, log_path) as server:
-        etags = {}
+
+def measure_datasets(databases: list[str], endpoints: list[Endpoint], args, redis_url) -> dict:
+    """Serve every dataset at once (one gunicorn each, the large one last and on ``--port``),
+    and measure them interleaved: for each endpoint the large dataset, the floor, the small
+    dataset, the floor. Ratios use the floors either side of a measurement, and the small and
+    the large p95 of an endpoint are taken seconds apart, so drift in the machine's speed
+    cancels in both."""
+    large_database = databases[-1]
+    ports = {
+        database: args.port + len(databases) - 1 - index for index, database in enumerate(databases)
+    }
+    envs = {database: server_env(database, ports[database], redis_url) for database in databases}
+    queries = {
+        database: count_queries(database, endpoints, envs[database]) for database in databases
+    }
+    for database in databases:
+        clear_cache(redis_url, envs[database]["BENCH_CACHE_KEY_PREFIX"])
+
+    with contextlib.ExitStack() as stack:
+        servers = {
+            database: stack.enter_context(
+                Server(envs[database], cluster.DATA_DIR / f"gunicorn-{database}.log")
+            )
+            for database in databases
+        }
+        etags = {database: {} for database in databases}
+        for database in databases:
+            for endpoint in endpoints:
+                if endpoint.conditional:
+                    plain = endpoint.headers()
+                    plain.pop("If-None-Match")
+                    found = request(ports[database], endpoint.path, plain)[1].get("etag")
+                    etags[database][endpoint.name] = found
+        log(f"== warming up ({args.warmup} s each endpoint and dataset)")
+        floor_port = ports[large_database]
+        wrk(floor_port, FLOOR, FLOOR.headers(), args.warmup, args)
         for endpoint in endpoints:
-            if endpoint.conditional:
-                plain = endpoint.headers()
-                plain.pop("If-None-Match")
-                etags[endpoint.name] = request(args.port, endpoint.path, plain)[1].get("etag")
-        log(f"== {database}: warming up ({args.warmup} s each)")
-        for endpoint in [FLOOR, *endpoints]:
-            wrk(args.port, endpoint, endpoint.headers(etags.get(endpoint.name)), args.warmup, args)
+            for database in databases:
+                headers = endpoint.headers(etags[database].get(endpoint.name))
+                wrk(ports[database], endpoint, headers, args.warmup, args)
         log(
-            f"== {database}: measuring, {args.duration} s each, {args.connections} connections, "
-            f"floor between endpoints, {args.rounds} round(s)"
+            f"== measuring, {args.duration} s each, {args.connections} connections, the floor "
+            f"after each measurement, {args.rounds} round(s); datasets: {', '.join(databases)}"
         )
         floors = []
-        rounds: dict[str, list[dict]] = {endpoint.name: [] for endpoint in endpoints}
+        rounds = {database: {endpoint.name: [] for endpoint in endpoints} for database in databases}
         for round_number in range(1, args.rounds + 1):
-            floors.append(wrk(args.port, FLOOR, FLOOR.headers(), args.duration, args))
+            floors.append(wrk(floor_port, FLOOR, FLOOR.headers(), args.duration, args))
             log(f"  {'floor':<22} {floors[-1]['rps']:8.1f} rps")
             for endpoint in endpoints:
-                headers = endpoint.headers(etags.get(endpoint.name))
-                result = wrk(args.port, endpoint, headers, args.duration, args)
-                floors.append(wrk(args.port, FLOOR, FLOOR.headers(), args.duration, args))
-                adjacent = statistics.mean([floors[-2]["rps"], floors[-1]["rps"]])
-                result["round"] = round_number
-                result["floor_rps"] = adjacent
-                result["ratio"] = result["rps"] / adjacent if adjacent else 0.0
-                result["queries"] = queries[endpoint.name]["queries"]
-                rounds[endpoint.name].append(result)
-                log(
-                    f"  {endpoint.name:<22} {result['rps']:8.1f} rps  ratio {result['ratio']:.3f}  "
-                    f"p95 {result['p95_ms']:7.1f} ms  errors {result['errors']}  "
-                    f"(floor {floors[-1]['rps']:.1f})"
-                )
-        workers = server.worker_description()
-    # With several rounds, each endpoint reports its round of median ratio, errors summed.
-    measured = []
-    for endpoint in endpoints:
-        results = sorted(rounds[endpoint.name], key=lambda result: result["ratio"])
-        chosen = dict(results[(len(results) - 1) // 2])
-        chosen["errors"] = sum(result["errors"] for result in results)
-        chosen["rounds"] = results
-        measured.append(chosen)
+                for database in reversed(databases):  # the large dataset first
+                    headers = endpoint.headers(etags[database].get(endpoint.name))
+                    result = wrk(ports[database], endpoint, headers, args.duration, args)
+                    floors.append(wrk(floor_port, FLOOR, FLOOR.headers(), args.duration, args))
+                    adjacent = statistics.mean([floors[-2]["rps"], floors[-1]["rps"]])
+                    result["round"] = round_number
+                    result["floor_rps"] = adjacent
+                    result["ratio"] = result["rps"] / adjacent if adjacent else 0.0
+                    result["queries"] = queries[database][endpoint.name]["queries"]
+                    rounds[database][endpoint.name].append(result)
+                    size = "large" if database == large_database else "small"
+                    log(
+                        f"  {endpoint.name:<22} {size:<5} {result['rps']:8.1f} rps  "
+                        f"ratio {result['ratio']:.3f}  p95 {result['p95_ms']:7.1f} ms  "
+                        f"errors {result['errors']}  (floor {floors[-1]['rps']:.1f})"
+                    )
+        workers = {database: server.worker_description() for database, server in servers.items()}
     floor_rps = [floor["rps"] for floor in floors]
     spread = statistics.pstdev(floor_rps) / statistics.mean(floor_rps)
     if spread > 0.15:
@@ -314,16 +339,27 @@ def measure_dataset(database: str, endpoints: list[Endpoint], args, redis_url) -
             f"  note: the floor varied by {spread:.0%} (coefficient of variation) during the run; "
             "the machine was busy. Ratios use adjacent floors, but consider --rounds 3."
         )
-    return {
-        "database": database,
-        "floors": floors,
-        "floor_rps": statistics.mean(floor_rps),
-        "floor_variation": spread,
-        "endpoints": measured,
-        "queries": queries,
-        "etags": etags,
-        "gunicorn": workers,
-    }
+    measured = {}
+    for database in databases:
+        # With several rounds, each endpoint reports its round of median ratio, errors summed.
+        chosen_results = []
+        for endpoint in endpoints:
+            results = sorted(rounds[database][endpoint.name], key=lambda result: result["ratio"])
+            chosen = dict(results[(len(results) - 1) // 2])
+            chosen["errors"] = sum(result["errors"] for result in results)
+            chosen["rounds"] = results
+            chosen_results.append(chosen)
+        measured[database] = {
+            "database": database,
+            "floors": floors,
+            "floor_rps": statistics.mean(floor_rps),
+            "floor_variation": spread,
+            "endpoints": chosen_results,
+            "queries": queries[database],
+            "etags": etags[database],
+            "gunicorn": workers[database],
+        }
+    return measured
 
 
 # ---------------------------------------------------------------------------------------------
@@ -512,10 +548,13 @@ def main(argv=None) -> None:
     log("\n== collectstatic (compressed, hashed names, as production serves them)")
     collectstatic(server_env(large_database, args.port, redis_url))
 
-    measured = {}
-    for documents, zones in sizes:
-        database = cluster.database_name(documents, zones)
-        measured[(documents, zones)] = measure_dataset(database, endpoints, args, redis_url)
+    by_database = measure_datasets(
+        [cluster.database_name(documents, zones) for documents, zones in sizes],
+        endpoints,
+        args,
+        redis_url,
+    )
+    measured = {size: by_database[cluster.database_name(*size)] for size in sizes}
 
     large = measured[(args.documents, args.zones)]
     small = measured.get((args.small_documents, args.small_zones)) if args.small_documents else None
