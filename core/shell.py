@@ -29,7 +29,7 @@ _MARKER = f"\x00{secrets.token_hex(8)}:"
 _SPLIT = re.compile(re.escape(_MARKER) + r"([\w.]+)\x00")
 # Shells depend on code only, so they may live as long as the process; the least recently
 # used go first once there are this many (a shell is the size of its page without the parts).
-shells = LocalCopies(max_items=2048)
+shells = LocalCopies(max_items=1024)
 SHELL_SECONDS = 7 * 24 * 3600
 
 
