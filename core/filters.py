@@ -242,6 +242,10 @@ class Facet:
     qualifier_zh: str | None = None
     # Only these related records count (e.g. published zones), as a Q on the relation path.
     restrict: Callable[[], Q] | None = None
+    # Count by the related record's id, then read the labels of the records counted (two
+    # queries): for a relation with thousands of records, whose labels and qualifier would
+    # otherwise be joined and grouped for every link row.
+    count_by_id: bool = False
 
 
 @dataclass
@@ -296,10 +300,17 @@ class FacetedFilterSet(django_filters.FilterSet):
                 facet.qualifier_zh,
             )
             fields = [facet.value, *(f for f in label_fields if f)]
-            condition = Q(**{f"{facet.value}__isnull": False})
+            relation = related_path(queryset.model, facet.value) if facet.count_by_id else None
+            # Grouping by the labels joins and sorts the related table's text for every link
+            # row: 0.8 s for the zones of 100,000 documents, against 0.35 s by id.
+            condition = Q(**{f"{relation or facet.value}__isnull": False})
             if facet.restrict is not None:
                 condition &= facet.restrict()
-            rows = queryset.order_by().filter(condition).values(*fields).annotate(count=Count("pk"))
+            counted = queryset.order_by().filter(condition)
+            if relation is None:
+                rows = counted.values(*fields).annotate(count=Count("pk"))
+            else:
+                rows = labelled_counts(queryset.model, relation, fields, counted)
             selected = self.selected_values(name)
             options = []
             for row in rows:
@@ -324,6 +335,35 @@ class FacetedFilterSet(django_filters.FilterSet):
             options.sort(key=lambda option: (-option.count, option.sort_key))
             result[name] = options
         return result
+
+
+def related_path(model, value: str) -> str | None:
+    """``zones`` for a facet value ``zones__slug`` of a relation; None for a field of the
+    model itself or a longer path."""
+    name, _, rest = value.partition("__")
+    if not rest or "__" in rest:
+        return None
+    field = model._meta.get_field(name)
+    return name if field.is_relation else None
+
+
+def labelled_counts(model, relation: str, fields: list[str], counted) -> list[dict]:
+    """Rows of ``fields`` plus ``count``, as ``counted.values(*fields).annotate(count=...)``
+    gives them, in two queries: the counts by related id, then the labels of those ids."""
+    counts = {
+        row[relation]: row["count"] for row in counted.values(relation).annotate(count=Count("pk"))
+    }
+    related = model._meta.get_field(relation).related_model
+    prefix = f"{relation}__"
+    local = [name.removeprefix(prefix) for name in fields]
+    # Records that share every field (batch 1 of two programs, for a facet by batch number)
+    # are one option, as they are one group when grouping by the fields.
+    rows: dict[tuple, dict] = {}
+    for record in related._base_manager.filter(pk__in=list(counts)).values("pk", *local):
+        values = tuple(record[local_name] for local_name in local)
+        row = rows.setdefault(values, {**dict(zip(fields, values, strict=True)), "count": 0})
+        row["count"] += counts[record["pk"]]
+    return list(rows.values())
 
 
 def facet_label(facet: Facet, row: dict, *, chinese: bool) -> str:

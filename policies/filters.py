@@ -88,6 +88,7 @@ class PolicyFilter(FacetedFilterSet):
             qualifier_en="zones__program__short_name_en",
             qualifier_zh="zones__program__short_name_zh_hans",
             restrict=lambda: Q(zones__in=Zone.objects.published().values("pk")),
+            count_by_id=True,
         ),
         "focus_area": Facet(
             "focus_areas__slug",
