@@ -43,10 +43,19 @@ run: demo
 	@echo "Serving http://127.0.0.1:$(PORT)/  (admin: http://127.0.0.1:$(PORT)/admin/)"
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
+# The suite runs in parallel with pytest-xdist: PYTEST_WORKERS processes (default 2, the cores of
+# the project's machines), each with its own test database (pytest-django adds _gw0, _gw1, ...).
+# --dist worksteal hands each worker half the suite in order and lets an idle one take the queued
+# tail of the other, so the slow modules (hostile input, the browser) do not finish alone.
+# Serially, in one process: make test PYTEST_ARGS="-n 0" (or PYTEST_WORKERS=0).
+# Other workers: make test PYTEST_WORKERS=4 (or auto); PYTEST_ARGS comes last and wins.
+PYTEST_WORKERS ?= 2
+PYTEST_XDIST ?= -n $(PYTEST_WORKERS) --dist worksteal
+
 test: install
 	$(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/ruff check .
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest $(PYTEST_XDIST) $(PYTEST_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check .

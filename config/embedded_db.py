@@ -58,13 +58,29 @@ def _ensure_database(socket_dir: Path, name: str) -> None:
                 conn.execute(f'CREATE DATABASE "{name}"')
 
 
+@contextlib.contextmanager
+def _start_lock(pgdata: Path):
+    """Held while one process checks for and starts the cluster, so that processes starting at
+    once (parallel test workers, the subprocesses some tests run) start it only once: the
+    others wait and then find it running. The lock file sits beside the data folder."""
+    import fcntl
+
+    with open(pgdata.with_name(pgdata.name + ".lock"), "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
 def ensure_running(base_dir: Path, name: str = DATABASE_NAME) -> dict:
     """Start the cluster if needed, create the database if needed, return Django settings."""
     pgdata = data_dir(base_dir)
     socket_dir = _running_socket_dir(pgdata)
     if socket_dir is None:
         pgdata.parent.mkdir(parents=True, exist_ok=True)
-        socket_dir = _start(pgdata)
+        with _start_lock(pgdata):
+            socket_dir = _running_socket_dir(pgdata) or _start(pgdata)
     _ensure_database(socket_dir, name)
     return {
         "ENGINE": "django.db.backends.postgresql",
