@@ -16,6 +16,7 @@ import logging
 import threading
 import time
 from collections import OrderedDict
+from typing import NamedTuple
 
 from django.apps import apps
 from django.conf import settings
@@ -58,6 +59,7 @@ def request_started(**kwargs) -> None:
 def request_finished(**kwargs) -> None:
     _request_state.active = False
     _request_state.generation = None
+    release_build_locks()
 
 
 def content_generation() -> int:
@@ -202,19 +204,104 @@ class LocalCopies:
 local_copies = LocalCopies()
 
 
+class Kept(NamedTuple):
+    """A value in the shared cache with the moment (epoch seconds) it should be rebuilt."""
+
+    fresh_until: float
+    value: object
+
+
+# A kept value outlives its freshness by this factor of its timeout: after ``fresh_until`` one
+# reader rebuilds it while the others go on reading the kept value, which is of the current
+# generation and so shows the current content (``DJANGO_PAGE_CACHE_SECONDS`` bounds only how
+# long a page built from a lagging replica is served, plus one rebuild).
+GRACE_FACTOR = 1
+# How long a reader holds the right to build a value, and how long the others wait for it
+# before building it themselves: after a publish, one reader per page builds and the crowd
+# waits for it instead of building the same page on every worker at once.
+BUILD_LOCK_SECONDS = 30
+BUILD_WAIT_SECONDS = 5.0
+BUILD_POLL_SECONDS = 0.02
+
+
+def _held_locks() -> set:
+    held = getattr(_request_state, "locks", None)
+    if held is None:
+        held = _request_state.locks = set()
+    return held
+
+
+def _lock_key(key: str) -> str:
+    return f"building:{key}"
+
+
+def _take_build_lock(key: str) -> bool:
+    if cache.add(_lock_key(key), 1, BUILD_LOCK_SECONDS):
+        _held_locks().add(key)
+        return True
+    return False
+
+
+def release_build_lock(key: str) -> None:
+    """Give up the right to build ``key`` (taken by ``shared_get``), if this thread holds it."""
+    held = _held_locks()
+    if key in held:
+        held.discard(key)
+        cache.delete(_lock_key(key))
+
+
+def release_build_locks() -> None:
+    """Give up every build right this thread still holds (a build that failed or kept nothing)."""
+    for key in list(_held_locks()):
+        try:
+            release_build_lock(key)
+        except Exception:
+            logger.warning("cache unavailable; build lock left to expire", exc_info=True)
+
+
+def _copy_locally(key: str, kept: Kept) -> None:
+    remaining = kept.fresh_until - time.time()
+    if remaining > 0:
+        local_copies.set(key, kept.value, remaining)
+
+
 def shared_get(key: str):
-    """A generation-keyed value: this process's copy, else the shared cache's (then copied)."""
+    """A generation-keyed value, or None when the caller is to build it (then ``shared_set``).
+
+    This process's copy first, else the shared cache's (then copied). A value past its
+    freshness is still returned to every reader but one, which gets None and rebuilds it. A
+    value nobody has is built by one reader; the others wait up to ``BUILD_WAIT_SECONDS`` for
+    it, and build it themselves only if it has not come.
+    """
     value = local_copies.get(key)
-    if value is None:
-        value = cache.get(key)
-        if value is not None:
-            local_copies.set(key, value, settings.PAGE_CACHE_SECONDS)
-    return value
+    if value is not None:
+        return value
+    kept = cache.get(key)
+    if isinstance(kept, Kept):
+        if kept.fresh_until > time.time():
+            _copy_locally(key, kept)
+            return kept.value
+        # Past its freshness: one reader rebuilds, the rest read on.
+        return None if _take_build_lock(key) else kept.value
+    if _take_build_lock(key):
+        return None
+    deadline = time.monotonic() + BUILD_WAIT_SECONDS
+    while time.monotonic() < deadline:
+        time.sleep(BUILD_POLL_SECONDS)
+        kept = cache.get(key)
+        if isinstance(kept, Kept):
+            _copy_locally(key, kept)
+            return kept.value
+        if _take_build_lock(key):
+            return None  # the builder gave up (its page was not to be kept): build it here
+    return None
 
 
 def shared_set(key: str, value, timeout: float) -> None:
-    cache.set(key, value, timeout)
+    kept = Kept(time.time() + timeout, value)
+    cache.set(key, kept, timeout * (1 + GRACE_FACTOR))
     local_copies.set(key, value, timeout)
+    release_build_lock(key)
 
 
 def digest(*parts) -> str:
@@ -258,6 +345,15 @@ class MemoSlot:
         except Exception:
             logger.warning("cache unavailable; %s not kept", self.namespace, exc_info=True)
 
+    def release(self) -> None:
+        """Nothing is to be kept after all (the build failed): let another reader build it."""
+        if self.cache_key is None:
+            return
+        try:
+            release_build_lock(self.cache_key)
+        except Exception:
+            logger.warning("cache unavailable; build lock left to expire", exc_info=True)
+
 
 def memoize(namespace: str, key, build, timeout: int | None = None):
     """``build()``'s value, kept until the content changes (or ``timeout`` seconds pass).
@@ -268,7 +364,11 @@ def memoize(namespace: str, key, build, timeout: int | None = None):
     slot = MemoSlot(namespace, key)
     value = slot.get()
     if value is None:
-        value = build()
+        try:
+            value = build()
+        except BaseException:
+            slot.release()
+            raise
         slot.set(value, timeout)
     return value
 
@@ -322,6 +422,10 @@ class PageCacheMiddleware:
                 logger.warning("cache unavailable; page not kept", exc_info=True)
             response[self.HIT_HEADER] = "miss"
             return self.conditional(request, response)
+        try:
+            release_build_lock(key)  # nothing kept: the next reader of this address builds
+        except Exception:
+            logger.warning("cache unavailable; build lock left to expire", exc_info=True)
         return response
 
     @staticmethod
