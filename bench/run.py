@@ -191,6 +191,49 @@ class Server:
         return f"{booted} worker boots (recycling after max_requests included)"
 
 
+MIGRATE_SETTING = Path("/proc/sys/net/ipv4/tcp_migrate_req")
+
+
+@contextlib.contextmanager
+def workers_listen_apart():
+    """Let gunicorn give each worker a listening socket of its own (config/gunicorn.conf.py):
+    with one shared socket, wrk's connections often all land on one worker and the floor swings
+    by a factor of two between measurements. That needs net.ipv4.tcp_migrate_req = 1, which
+    production should set too (docs/operations.md); where it is 0 and this process may change
+    it (root), it is set for the run and put back afterwards. Yields whether workers listen
+    apart."""
+    try:
+        before = MIGRATE_SETTING.read_text().strip()
+    except OSError:
+        log(
+            "note: this kernel cannot move queued connections between sockets; gunicorn's "
+            "workers share one socket and the floor may swing between measurements."
+        )
+        yield False
+        return
+    if before == "1":
+        yield True
+        return
+    try:
+        MIGRATE_SETTING.write_text("1\n")
+    except OSError:
+        log(
+            "note: net.ipv4.tcp_migrate_req is 0 and cannot be changed here; gunicorn's workers "
+            "share one socket and the floor may swing between measurements."
+        )
+        yield False
+        return
+    log(
+        "Setting net.ipv4.tcp_migrate_req = 1 for the run (so each gunicorn worker listens on "
+        f"its own socket); it goes back to {before} afterwards."
+    )
+    try:
+        yield True
+    finally:
+        with contextlib.suppress(OSError):
+            MIGRATE_SETTING.write_text(f"{before}\n")
+
+
 def request(port: int, path: str, headers: dict[str, str]) -> tuple[int, dict[str, str]]:
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
     try:
@@ -548,12 +591,13 @@ def main(argv=None) -> None:
     log("\n== collectstatic (compressed, hashed names, as production serves them)")
     collectstatic(server_env(large_database, args.port, redis_url))
 
-    by_database = measure_datasets(
-        [cluster.database_name(documents, zones) for documents, zones in sizes],
-        endpoints,
-        args,
-        redis_url,
-    )
+    with workers_listen_apart() as listening_apart:
+        by_database = measure_datasets(
+            [cluster.database_name(documents, zones) for documents, zones in sizes],
+            endpoints,
+            args,
+            redis_url,
+        )
     measured = {size: by_database[cluster.database_name(*size)] for size in sizes}
 
     large = measured[(args.documents, args.zones)]
@@ -579,6 +623,7 @@ def main(argv=None) -> None:
             "connections": args.connections,
             "wrk_threads": args.wrk_threads,
             "cache": "redis" if redis_url else "locmem",
+            "workers_listen_apart": listening_apart,
             "ratio": "endpoint rps / mean of the floor measured just before and just after it",
         },
         "datasets": [
