@@ -11,8 +11,10 @@ instance is seen by every other. Without it the cache is the process's own memor
 right for one process (``make run``) only.
 """
 
+import contextlib
 import hashlib
 import logging
+import os
 import threading
 import time
 from collections import OrderedDict
@@ -63,39 +65,138 @@ def request_finished(**kwargs) -> None:
 
 
 def content_generation() -> int:
-    """The current generation: one round trip to the cache per request on the common path."""
+    """The current generation: on the common path, without a round trip to the cache."""
     if getattr(_request_state, "active", False):
         if _request_state.generation is None:
-            _request_state.generation = read_generation()
+            _request_state.generation = generation_watch.read()
         return _request_state.generation
-    return read_generation()
+    return generation_watch.read()
 
 
 def read_generation() -> int:
+    return _read_generation()[0]
+
+
+def _read_generation() -> tuple[int, float]:
+    """The generation and the moment (epoch seconds) the next scheduled record goes live."""
     values = cache.get_many([GENERATION_KEY, NEXT_CHANGE_KEY])
     generation = values.get(GENERATION_KEY)
     next_change = values.get(NEXT_CHANGE_KEY)
     if generation is None:
-        return bump_generation()
+        return _bump_generation()
     if next_change is None:
-        cache.set(NEXT_CHANGE_KEY, next_scheduled_change(), None)
+        next_change = next_scheduled_change()
+        cache.set(NEXT_CHANGE_KEY, next_change, None)
     elif next_change <= time.time():
         # A scheduled record went live: what was built before shows the public too little.
-        generation = bump_generation()
-    return generation
+        return _bump_generation()
+    return generation, next_change
 
 
 def bump_generation() -> int:
     """Raise the generation, so that every cached page and part is built afresh."""
+    return _bump_generation()[0]
+
+
+def _bump_generation() -> tuple[int, float]:
     _request_state.generation = None
+    generation_watch.forget()
     try:
         generation = cache.incr(GENERATION_KEY)
     except ValueError:
         # Start from the clock so that a counter lost with its cache never meets old entries.
         cache.add(GENERATION_KEY, time.time_ns() // 1000, None)
         generation = cache.incr(GENERATION_KEY)
-    cache.set(NEXT_CHANGE_KEY, next_scheduled_change(), None)
-    return generation
+    next_change = next_scheduled_change()
+    cache.set(NEXT_CHANGE_KEY, next_change, None)
+    if getattr(cache, "supports_change_notices", False):
+        cache.notify()
+    return generation, next_change
+
+
+class GenerationWatch:
+    """This process's copy of the generation, kept until Redis says something changed.
+
+    Reading the generation from Redis on every request cost a round trip: about 70 µs of the
+    worker's CPU and 30 µs of Redis's, on pages that cost well under a millisecond. Instead
+    each process subscribes to the cache's change notices (core/redis_cache.py), and every
+    change of the generation publishes one. Redis delivers a notice to the subscribers before
+    it answers the publisher, and each read first drains the notices already received (a
+    poll of a socket, no round trip), so a publish through any process is seen by the next
+    request of every other, as when each request read Redis. The copy is also dropped when
+    the next scheduled go-live time passes, and at least once a second. Without a cache that
+    carries notices (the local memory cache), or while the subscription is broken, every read
+    goes to the cache.
+    """
+
+    RETRY_SECONDS = 5.0
+    # Read again at least this often anyway, whatever the notices say: a bound on any notice
+    # that could be lost.
+    MAX_AGE_SECONDS = 1.0
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.retry_at = 0.0
+        self._drop()
+
+    def _drop(self) -> None:
+        listener = getattr(self, "listener", None)
+        self.listener = None
+        self.owner = None
+        self.known: tuple[int, float] | None = None
+        self.read_at = 0.0
+        if listener is not None:
+            with contextlib.suppress(Exception):
+                listener.close()
+
+    def forget(self) -> None:
+        """This process changed the generation: read it again next time."""
+        self.known = None
+
+    def read(self) -> int:
+        if not getattr(cache, "supports_change_notices", False):
+            return read_generation()
+        # One subscription per process and cache (a fork, or other settings in a test, start
+        # a new one); Django keeps one cache backend per thread, all alike.
+        owner = (os.getpid(), tuple(cache._servers), cache.notice_channel)
+        with self.lock:
+            if self.owner != owner:
+                if self.owner is not None and self.owner[0] != owner[0]:
+                    self.listener = None  # the parent's socket: leave it to the parent
+                self._drop()
+                if time.monotonic() < self.retry_at:
+                    return read_generation()
+                try:
+                    self.listener = cache.listener()
+                except Exception:
+                    logger.warning(
+                        "no change notices from the cache; reading it on every request",
+                        exc_info=True,
+                    )
+                    self.retry_at = time.monotonic() + self.RETRY_SECONDS
+                    return read_generation()
+                self.owner = owner
+            try:
+                # A notice, or a renewed subscription after a lost connection: read again.
+                while self.listener.get_message(timeout=0) is not None:
+                    self.known = None
+            except Exception:
+                logger.warning("change notices interrupted; subscribing again", exc_info=True)
+                self._drop()
+                self.retry_at = time.monotonic() + self.RETRY_SECONDS
+                return read_generation()
+            now = time.monotonic()
+            if (
+                self.known is None
+                or self.known[1] <= time.time()
+                or now - self.read_at > self.MAX_AGE_SECONDS
+            ):
+                self.read_at = now
+                self.known = _read_generation()
+            return self.known[0]
+
+
+generation_watch = GenerationWatch()
 
 
 def next_scheduled_change() -> float:
