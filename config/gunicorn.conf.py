@@ -25,9 +25,11 @@ worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
 timeout = 30
 graceful_timeout = 20
 keepalive = 5
-# Recycle workers now and then, so that a slow leak cannot grow without bound.
-max_requests = 50000
-max_requests_jitter = 5000
+# Recycle workers now and then, so that a slow leak cannot grow without bound. Not often: a new
+# worker starts with empty page shells and local copies (core/shell.py, core/cache.py), and at
+# 50,000 a busy worker restarted every 15 s or so under the benchmark's load.
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "500000"))
+max_requests_jitter = max_requests // 10
 # One listening socket per worker, so that the kernel spreads new connections evenly. With one
 # shared socket, the worker that wakes first takes a burst of new keep-alive connections, and
 # one core can end up serving every client while the other idles (the benchmark's floor swung
