@@ -46,6 +46,8 @@ BENCH_DIR = cluster.BENCH_DIR
 BASE_DIR = cluster.BASE_DIR
 PYTHON = sys.executable
 LUA_SCRIPT = BENCH_DIR / "report.lua"
+# A request of hello world taking this long means the server as a whole was paused.
+PAUSE_MS = 200
 DEMO_ZONES = 26
 
 # The acceptance targets of the issue: ratio to the floor at the large size.
@@ -380,15 +382,28 @@ def measure_datasets(databases: list[str], endpoints: list[Endpoint], args, redi
     if spread > 0.15:
         log(
             f"  note: the floor varied by {spread:.0%} (coefficient of variation) during the run; "
-            "the machine was busy. Ratios use adjacent floors, but consider --rounds 3."
+            "the machine was busy. Ratios use adjacent floors; more --rounds give steadier figures."
+        )
+    # wrk corrects latencies for coordinated omission, so one pause of the whole server (the
+    # machine's, not the app's: hello world has them too) moves a measurement's p95 by hundreds
+    # of milliseconds. Count how often the floor saw one.
+    paused = [floor for floor in floors if floor["max_ms"] >= PAUSE_MS]
+    if paused:
+        log(
+            f"  note: {len(paused)} of {len(floors)} floor measurements (hello world) had a "
+            f"request take {PAUSE_MS} ms or more (longest {max(f['max_ms'] for f in paused):.0f} "
+            "ms): the machine paused the server. Each p50 and p95 is the median of the rounds."
         )
     measured = {}
     for database in databases:
-        # With several rounds, each endpoint reports its round of median ratio, errors summed.
+        # With several rounds, each endpoint reports its round of median ratio (and that
+        # round's rps), its median p50 and p95 over the rounds, and the errors of all rounds.
         chosen_results = []
         for endpoint in endpoints:
             results = sorted(rounds[database][endpoint.name], key=lambda result: result["ratio"])
             chosen = dict(results[(len(results) - 1) // 2])
+            chosen["p50_ms"] = statistics.median(result["p50_ms"] for result in results)
+            chosen["p95_ms"] = statistics.median(result["p95_ms"] for result in results)
             chosen["errors"] = sum(result["errors"] for result in results)
             chosen["rounds"] = results
             chosen_results.append(chosen)
@@ -397,6 +412,7 @@ def measure_datasets(databases: list[str], endpoints: list[Endpoint], args, redi
             "floors": floors,
             "floor_rps": statistics.mean(floor_rps),
             "floor_variation": spread,
+            "floor_pauses": len(paused),
             "endpoints": chosen_results,
             "queries": queries[database],
             "etags": etags[database],
@@ -520,8 +536,9 @@ def parse_args(argv=None):
     parser.add_argument(
         "--rounds",
         type=int,
-        default=env_int("BENCH_ROUNDS", 1),
-        help="repeat the interleaved pass; each endpoint reports its round of median ratio",
+        default=env_int("BENCH_ROUNDS", 3),
+        help="repeat the interleaved pass; each endpoint reports its round of median ratio, "
+        "and its median p50 and p95 over the rounds",
     )
     parser.add_argument("--connections", type=int, default=env_int("BENCH_CONNECTIONS", 8))
     parser.add_argument("--wrk-threads", type=int, default=env_int("BENCH_WRK_THREADS", 1))
@@ -625,6 +642,9 @@ def main(argv=None) -> None:
             "cache": "redis" if redis_url else "locmem",
             "workers_listen_apart": listening_apart,
             "ratio": "endpoint rps / mean of the floor measured just before and just after it",
+            "rounds": args.rounds,
+            "summary": "the round of median ratio (its rps and ratio); p50 and p95: the "
+            "median over the rounds",
         },
         "datasets": [
             {
