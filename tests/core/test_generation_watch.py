@@ -6,20 +6,17 @@ by any other process is seen by its next read. These tests use the Redis on 127.
 a real second process.
 """
 
-import os
-import subprocess
-import sys
 import uuid
 from unittest import mock
 from urllib.parse import quote
 
 import pytest
-from django.conf import settings
 from django.core.cache import cache, caches
 from django.db import connections
 from django.test import override_settings
 
 from core.cache import content_generation, generation_watch
+from tests.core.test_settings import run_django
 from tests.factories import PolicyDocumentFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -62,24 +59,14 @@ def bump_in_another_process(redis_cache) -> None:
         port=database["PORT"] or 5432,
         name=quote(database["NAME"], safe=""),
     )
-    environ = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "config.settings",
-        "DATABASE_URL": url,
-        "REDIS_URL": redis_cache._servers[0],
-        "DJANGO_CACHE_KEY_PREFIX": redis_cache.key_prefix,
-    }
-    script = (
-        "import django; django.setup(); from core.cache import bump_generation; bump_generation()"
-    )
-    done = subprocess.run(
-        [sys.executable, "-c", script],
-        cwd=settings.BASE_DIR,
-        env=environ,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
+    done = run_django(
+        {
+            "DATABASE_URL": url,
+            "REDIS_URL": redis_cache._servers[0],
+            "DJANGO_CACHE_KEY_PREFIX": redis_cache.key_prefix,
+        },
+        code="import django; django.setup(); from core.cache import bump_generation; "
+        "bump_generation()",
     )
     assert done.returncode == 0, done.stderr[-2000:]
 
