@@ -14,6 +14,7 @@ generation need not be read from Redis on every request (core/cache.py, ``Genera
 
 from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
 from django.core.cache.backends.redis import RedisCacheClient
+from django.utils.functional import cached_property
 
 
 class ReusingRedisCacheClient(RedisCacheClient):
@@ -38,7 +39,7 @@ class RedisCache(DjangoRedisCache):
         super().__init__(server, params)
         self._class = ReusingRedisCacheClient
 
-    @property
+    @cached_property
     def notice_channel(self) -> str:
         """The channel of this cache's notices: under the key prefix, so that sites sharing a
         Redis never hear each other."""
