@@ -55,17 +55,21 @@ MAX_REPEATED_VALUES = 100
 MAX_SLUG_LENGTH = 100
 
 
+def check_repeated_values(values) -> None:
+    if len(values) > MAX_REPEATED_VALUES:
+        raise ValidationError(
+            _("Give at most %(limit)s values."),
+            code="too_many_values",
+            params={"limit": MAX_REPEATED_VALUES},
+        )
+
+
 class SlugsField(django_filters.fields.ModelMultipleChoiceField):
     """Checks that every value looks like a slug before the database sees it: a NUL byte or a
     10 kB value is a form error, never a database error."""
 
     def _check_values(self, value):
-        if len(value) > MAX_REPEATED_VALUES:
-            raise ValidationError(
-                _("Give at most %(limit)s values."),
-                code="too_many_values",
-                params={"limit": MAX_REPEATED_VALUES},
-            )
+        check_repeated_values(value)
         for item in value:
             if not isinstance(item, str) or len(item) > MAX_SLUG_LENGTH:
                 raise ValidationError(
@@ -136,12 +140,7 @@ class MultipleIntegerField(forms.Field):
             return []
         if not isinstance(value, list | tuple):
             value = [value]
-        if len(value) > MAX_REPEATED_VALUES:
-            raise ValidationError(
-                _("Give at most %(limit)s values."),
-                code="too_many_values",
-                params={"limit": MAX_REPEATED_VALUES},
-            )
+        check_repeated_values(value)
         return sorted({self.item_field.clean(item) for item in value if item not in ("", None)})
 
 
@@ -162,8 +161,17 @@ class MultipleIntegerFilter(django_filters.Filter):
         return qs.filter(**{f"{self.field_name}__in": value})
 
 
+class MultipleChoicesField(django_filters.fields.MultipleChoiceField):
+    def to_python(self, value):
+        values = super().to_python(value)
+        check_repeated_values(values)
+        return values
+
+
 class MultipleChoicesFilter(django_filters.MultipleChoiceFilter):
     """Any of several fixed choices (a document type, a validity). No join, so no distinct."""
+
+    field_class = MultipleChoicesField
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("distinct", False)

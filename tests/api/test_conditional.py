@@ -164,3 +164,26 @@ def test_a_cross_origin_conditional_read_passes_the_preflight(api):
     assert response.status_code == 200
     assert "if-none-match" in response["Access-Control-Allow-Headers"].lower()
     assert "Access-Control-Allow-Credentials" not in response
+
+
+def repeated(name: str, value: str, times: int = 101) -> str:
+    return "&".join([f"{name}={value}"] * times)
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        f"/api/v1/policies/facets/?{repeated('validity', 'in_force')}",
+        f"/api/v1/policies/?{repeated('validity', 'in_force')}",
+        f"/api/v1/policies/?{repeated('doc_type', 'plan')}&format=csv",
+        f"/api/v1/zones/facets/?{repeated('province', 'beijing')}",
+    ],
+)
+def test_a_conditional_request_with_invalid_parameters_is_refused_not_answered_304(api, path):
+    # The parameters are checked first, the preconditions after: If-None-Match: * never hides
+    # a request the API would refuse.
+    plain = api.get(path)
+    conditional = api.get(path, HTTP_IF_NONE_MATCH="*")
+
+    assert plain.status_code == conditional.status_code == 400
+    assert conditional.json()["error"]["details"].keys() & {"validity", "doc_type", "province"}

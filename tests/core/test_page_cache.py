@@ -157,3 +157,18 @@ def test_memoized_parts_are_rebuilt_after_a_change():
     assert memoize("facets", "q=2", build) == 2
     PolicyDocumentFactory()
     assert memoize("facets", "q=1", build) == 3
+
+
+@pytest.mark.parametrize("parameter", ["validity=in_force", "doc_type=plan"])
+def test_a_conditional_request_for_a_page_with_invalid_filters_is_refused_not_answered_304(
+    client, parameter
+):
+    PolicyDocumentFactory(title_en="Notice on model registries")
+    # One value too many for a repeated filter: a 400 with or without a precondition.
+    path = "/policies/?" + "&".join([parameter] * 101)
+
+    conditional = client.get(path, headers={"If-None-Match": "*"})
+    plain = client.get(path)
+
+    assert conditional.status_code == plain.status_code == 400
+    assert "Give at most 100 values." in plain.text
