@@ -29,6 +29,18 @@ def published_q(prefix: str = "") -> Q:
     )
 
 
+def in_newsroom(user) -> bool:
+    """An active staff account: the admin's rule for who works on the register at all."""
+    return bool(user is not None and user.is_active and user.is_staff)
+
+
+def may_see_drafts(user, model) -> bool:
+    """Whether ``user`` sees ``model``'s records that are not public: staff who may view the
+    model in the admin. One rule for the admin, previews, attachments and the API."""
+    opts = model._meta
+    return in_newsroom(user) and user.has_perm(f"{opts.app_label}.view_{opts.model_name}")
+
+
 class PublishableQuerySet(models.QuerySet):
     def published(self):
         return self.filter(published_q())
@@ -38,13 +50,8 @@ class PublishableQuerySet(models.QuerySet):
         return self.filter(status=Status.PUBLISHED, go_live_at__gt=Now())
 
     def visible_to(self, user):
-        """Everything for a user who may view the model in the admin; the public view otherwise."""
-        opts = self.model._meta
-        if (
-            user is not None
-            and user.is_active
-            and user.has_perm(f"{opts.app_label}.view_{opts.model_name}")
-        ):
+        """Everything for staff who may view the model in the admin; the public view otherwise."""
+        if may_see_drafts(user, self.model):
             return self.all()
         return self.published()
 

@@ -13,6 +13,8 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.cache import add_never_cache_headers
 
+from core.models import may_see_drafts
+
 
 class PreviewMixin:
     #: The model whose view permission a previewer needs.
@@ -24,12 +26,7 @@ class PreviewMixin:
         user = request.user
         if not user.is_authenticated:
             return redirect_to_login(request.get_full_path(), reverse("admin:login"))
-        opts = self.preview_model._meta
-        if not (
-            user.is_active
-            and user.is_staff
-            and user.has_perm(f"{opts.app_label}.view_{opts.model_name}")
-        ):
+        if not may_see_drafts(user, self.preview_model):
             raise PermissionDenied
         language = request.GET.get("language")
         if language not in dict(settings.LANGUAGES):

@@ -45,7 +45,7 @@ from core.api.views import (
     WorkflowActionsMixin,
     WritableRegisterViewSet,
 )
-from core.models import Source, published_q
+from core.models import Source, may_see_drafts, published_q
 from policies.filters import DirectiveFilter, PolicyFilter
 from policies.models import (
     LISTING_DEFERRED,
@@ -64,7 +64,6 @@ from zones.api import (
     ProgramSummarySerializer,
     ProvinceSummarySerializer,
     ZoneSummarySerializer,
-    can_view,
     count_of,
     facets_response,
 )
@@ -542,7 +541,7 @@ class DirectiveViewSet(RegisterViewSet):
 
     def get_queryset(self):
         user = self.request.user
-        if can_view(user, PolicyDocument) and can_view(user, Zone):
+        if may_see_drafts(user, PolicyDocument) and may_see_drafts(user, Zone):
             queryset = Directive.objects.all()
         else:
             queryset = Directive.objects.published()

@@ -22,6 +22,8 @@ from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 
+from core.models import may_see_drafts
+
 # What a policy attachment may be: MIME type → the extension the stored file gets.
 ALLOWED_TYPES = {
     "application/pdf": ".pdf",
@@ -173,14 +175,14 @@ def stored_name(original_name: str, extension: str) -> str:
 
 
 def attachment_download(request, slug, pk):
-    from policies.models import Attachment
+    from policies.models import Attachment, PolicyDocument
 
     user = request.user
     # Staff who may view documents can download the files of drafts they preview.
-    may_see_drafts = user.is_active and user.is_staff and user.has_perm(
-        "policies.view_policydocument"
-    )
-    attachments = Attachment.objects.all() if may_see_drafts else Attachment.objects.published()
+    if may_see_drafts(user, PolicyDocument):
+        attachments = Attachment.objects.all()
+    else:
+        attachments = Attachment.objects.published()
     attachment = get_object_or_404(
         attachments.select_related("document"), document__slug=slug, pk=pk
     )

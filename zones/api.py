@@ -27,7 +27,7 @@ from core.api.views import (
     WorkflowActionsMixin,
     WritableRegisterViewSet,
 )
-from core.models import published_q
+from core.models import may_see_drafts, published_q
 from zones.filters import ZoneFilter
 from zones.geojson import feature_collection
 from zones.models import Authority, Batch, FocusArea, Program, Province, Region, Zone
@@ -40,13 +40,6 @@ def count_of(queryset):
     counted = queryset.order_by().annotate(one=Value(1)).values("one")
     counted = counted.annotate(total=Count("*")).values("total")
     return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
-
-
-def can_view(user, model) -> bool:
-    opts = model._meta
-    return bool(
-        user and user.is_active and user.has_perm(f"{opts.app_label}.view_{opts.model_name}")
-    )
 
 
 def batch_key(batch) -> str:
@@ -499,7 +492,7 @@ class BatchViewSet(RegisterViewSet):
 
     def get_queryset(self):
         queryset = super().get_queryset()
-        if not can_view(self.request.user, Batch):
+        if not may_see_drafts(self.request.user, Batch):
             # A batch is public only while its program is.
             queryset = queryset.filter(published_q("program__"))
         return queryset.annotate(

@@ -1,14 +1,18 @@
 """Who may do what through the API: the admin's roles, applied to each action.
 
 Reading is open to everyone, but what a reader sees depends on them (``visible_to``): drafts only
-for users who may view the model in the admin. Editors (``add_``/``change_`` permissions) create
-records, which start as drafts, change them and submit them for review; an editor's change to a
-public record sends it back to review, as in the admin (``core.services.record_save``).
+for staff who may view the model in the admin (``core.models.may_see_drafts``). Writing needs a
+staff account, as the admin does, with the role's permission. Editors (``add_``/``change_``
+permissions) create records, which start as drafts, change them and submit them for review; an
+editor's change to a public record sends it back to review, as in the admin
+(``core.services.record_save``).
 Publishers (``publish_`` permission) publish, schedule and withdraw.
 """
 
 from django.utils.translation import gettext_lazy as _
 from rest_framework.permissions import SAFE_METHODS, BasePermission
+
+from core.models import in_newsroom
 
 ACTION_PERMISSIONS = {
     "create": "add",
@@ -35,7 +39,7 @@ class RegisterPermissions(BasePermission):
             # A method the view does not offer: let the view answer 405, not 401/403.
             return True
         user = request.user
-        if not (user and user.is_authenticated and user.is_active):
+        if not (user and user.is_authenticated and in_newsroom(user)):
             return False
         codename = ACTION_PERMISSIONS.get(view.action)
         if codename is None:

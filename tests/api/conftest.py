@@ -45,6 +45,8 @@ def users(db):
         "editor": make_user("editor", editor_permissions()),
         "publisher": make_user("publisher", publisher_permissions()),
         "superuser": make_user("superuser", superuser=True),
+        # In the Editors group but not staff: the admin would not let them in.
+        "editor_not_staff": make_user("outsider", groups=["Editors"], staff=False),
     }
     for user in accounts.values():
         Token.objects.create(user=user)

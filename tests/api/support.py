@@ -14,12 +14,17 @@ from tests.newsroom import ensure_roles
 from zones.models import Authority, Batch, FocusArea, Program, Province, Region, Zone
 
 
-def make_user(username, permissions=(), *, superuser=False) -> User:
-    user = User.objects.create_user(
-        username=username, is_staff=bool(permissions) or superuser, is_superuser=superuser
-    )
+def make_user(username, permissions=(), *, superuser=False, staff=None, groups=()) -> User:
+    """An account with ``permissions`` and in ``groups``; staff if it has either, unless
+    ``staff`` says otherwise."""
+    if staff is None:
+        staff = bool(permissions) or bool(groups) or superuser
+    user = User.objects.create_user(username=username, is_staff=staff, is_superuser=superuser)
     if permissions:
         user.user_permissions.set(permissions)
+    if groups:
+        ensure_roles()
+        user.groups.set(Group.objects.filter(name__in=groups))
     return User.objects.get(pk=user.pk)
 
 

@@ -1,7 +1,8 @@
 """The permission matrix: every route and method, for each kind of client.
 
 A 2xx is expected exactly where the admin's roles allow the action; everything else must fail,
-and the anonymous public and accounts without permissions never see a draft.
+and the anonymous public, accounts without permissions and accounts that are not staff (even in
+the Editors group) never see a draft.
 """
 
 from dataclasses import dataclass
@@ -17,7 +18,7 @@ from zones.models import Zone
 
 pytestmark = pytest.mark.django_db
 
-ACTORS = ["anonymous", "nobody", "editor", "publisher", "superuser"]
+ACTORS = ["anonymous", "nobody", "editor_not_staff", "editor", "publisher", "superuser"]
 VIEWERS = {"editor", "publisher", "superuser"}
 EDITORS = VIEWERS
 PUBLISHERS = {"publisher", "superuser"}
@@ -182,7 +183,7 @@ def body_of(response) -> str:
     return response.content.decode()
 
 
-@pytest.mark.parametrize("actor", ["anonymous", "nobody"])
+@pytest.mark.parametrize("actor", ["anonymous", "nobody", "editor_not_staff"])
 def test_the_public_and_accounts_without_permissions_never_see_a_draft(api, users, actor):
     PolicyDocumentFactory(slug=DRAFT_DOCUMENT, status=Status.DRAFT, zones=[])
     client = client_for(users.get(actor))
