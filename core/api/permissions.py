@@ -5,8 +5,8 @@ for staff who may view the model in the admin (``core.models.may_see_drafts``). 
 staff account, as the admin does, with the role's permission. Editors (``add_``/``change_``
 permissions) create records, which start as drafts, change them and submit them for review; an
 editor's change to a public record sends it back to review, as in the admin
-(``core.services.record_save``).
-Publishers (``publish_`` permission) publish, schedule and withdraw.
+(``core.services.record_save``). Publishers (``publish_`` permission) publish, schedule and
+withdraw.
 """
 
 from django.utils.translation import gettext_lazy as _
