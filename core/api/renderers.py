@@ -5,13 +5,13 @@ import csv
 from django.http import StreamingHttpResponse
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 
+from core.spreadsheets import escape_formula
+
 CSV_MEDIA_TYPE = "text/csv"
 GEOJSON_MEDIA_TYPE = "application/geo+json"
 # Excel opens a UTF-8 file as the local code page unless it starts with a byte-order mark, and
 # turns Chinese into mojibake; pandas and R read the mark with encoding "utf-8-sig".
 BYTE_ORDER_MARK = "\ufeff"
-# A spreadsheet runs a cell that starts with one of these as a formula.
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
 
 class CSVRenderer(BaseRenderer):
@@ -45,12 +45,7 @@ def _cell(value):
         return ""
     if isinstance(value, list | tuple):
         return "; ".join(str(item) for item in value if item not in (None, ""))
-    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
-        try:
-            float(value)
-        except ValueError:
-            return "'" + value
-    return value
+    return escape_formula(value)
 
 
 def csv_lines(header, rows):

@@ -1,13 +1,18 @@
 """Spreadsheet import and export in the admin: a dry run that writes nothing, all rows or none,
 errors by row number, the workflow kept, and an export that imports back unchanged."""
 
+import csv
 import io
 import json
+import os
+import tempfile
 
+import openpyxl
 import pytest
 import tablib
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from core.admin.imports import PendingImportStorage
 from core.models import Status
 from policies.models import Directive, PolicyDocument
 from tests import newsroom
@@ -27,6 +32,7 @@ from zones.models import Province, Zone
 pytestmark = pytest.mark.django_db
 
 CSV, XLSX, JSON = 0, 1, 2
+FORMULA_NAME = '=HYPERLINK("https://attacker.example/","Harbour")'
 ZONES = "/admin/zones/zone/"
 DOCUMENTS = "/admin/policies/policydocument/"
 DIRECTIVES = "/admin/policies/directive/"
@@ -243,6 +249,10 @@ def register():
     ]
     for zone in zones:
         zone.sources.set([source])
+    # A name a spreadsheet would run as a formula, and a negative-looking text.
+    zones[0].name_en = FORMULA_NAME
+    zones[0].city_en = "-Binhai"
+    zones[0].save()
     older = PolicyDocumentFactory(slug="older-plan", authorities=[AuthorityFactory()])
     document = PolicyDocumentFactory(
         slug="second-batch-notice",
@@ -318,3 +328,81 @@ def test_export_writes_slugs_and_dates_as_precise_as_their_source(register):
     assert row["doc_number"] == "工信部科〔2021〕23号"
     older = next(row for row in sheet.dict if row["slug"] == "older-plan")
     assert older["superseded_by"] == "second-batch-notice"
+
+
+def test_the_csv_export_writes_formulas_as_text(register):
+    client = newsroom.client_for(newsroom.editor())
+
+    content = export(client, ZONES, CSV).decode("utf-8-sig")
+
+    row = next(row for row in csv.DictReader(io.StringIO(content)) if row["slug"] == "zone-0")
+    assert row["name_en"] == "'" + FORMULA_NAME
+    assert row["city_en"] == "'-Binhai"
+
+
+def test_the_xlsx_export_writes_formulas_as_text_not_as_formulas(register):
+    client = newsroom.client_for(newsroom.editor())
+
+    book = openpyxl.load_workbook(io.BytesIO(export(client, ZONES, XLSX)))
+
+    sheet = book.active
+    header = [cell.value for cell in sheet[1]]
+    row = next(
+        row for row in sheet.iter_rows(min_row=2) if row[header.index("slug")].value == "zone-0"
+    )
+    name = row[header.index("name_en")]
+    assert name.data_type == "s"
+    assert name.value == "'" + FORMULA_NAME
+    assert not any(cell.data_type == "f" for row in sheet.iter_rows() for cell in row)
+
+
+def pending_import(client, content=None):
+    """Upload a file for import and stop at the confirmation: the confirmation's fields."""
+    content = content or zone_rows("hangzhou,Hangzhou,杭州,miit,zhejiang,2021-02-19,draft")
+    dry_run = client.post(
+        f"{ZONES}import/",
+        {"import_file": SimpleUploadedFile("zones.csv", content), "format": str(CSV)},
+    )
+    return {field.html_name: field.value() for field in dry_run.context["confirm_form"]}
+
+
+def test_an_editor_cannot_confirm_another_editors_pending_import(places):
+    owner = newsroom.client_for(newsroom.editor("owner"))
+    other = newsroom.client_for(newsroom.editor("other"))
+    confirm = pending_import(owner)
+    pending = PendingImportStorage(name=confirm["import_file_name"])
+
+    refused = other.post(f"{ZONES}process_import/", confirm, follow=True)
+
+    assert "this is not a file you uploaded" in refused.text
+    assert not Zone.objects.filter(slug="hangzhou").exists()
+    assert pending.exists()
+    # The owner's import still goes through, once.
+    done = owner.post(f"{ZONES}process_import/", confirm, follow=True)
+    assert Zone.objects.filter(slug="hangzhou").exists()
+    assert not pending.exists()
+    again = owner.post(f"{ZONES}process_import/", confirm, follow=True)
+    assert done.status_code == again.status_code == 200
+    assert "it was imported already" in again.text
+
+
+def test_a_confirmation_naming_any_other_temporary_file_is_refused_and_the_file_kept(places):
+    client = newsroom.client_for(newsroom.editor())
+    confirm = pending_import(client)
+    # Someone else's file in the temporary folder, named as the library's own storage names them.
+    with tempfile.NamedTemporaryFile(delete=False, suffix=".csv") as other:
+        other.write(zone_rows("chengdu,Chengdu,成都,miit,zhejiang,2021-02-19,draft"))
+    try:
+        for name in (
+            os.path.basename(other.name),
+            other.name,
+            f"../{os.path.basename(other.name)}",
+        ):
+            refused = client.post(
+                f"{ZONES}process_import/", {**confirm, "import_file_name": name}, follow=True
+            )
+            assert "this is not a file you uploaded" in refused.text
+            assert os.path.exists(other.name)
+        assert not Zone.objects.filter(slug="chengdu").exists()
+    finally:
+        os.remove(other.name)
