@@ -18,13 +18,16 @@ requests per surface rather than one per parameter. A filtered page is also aske
 htmx requests, in Chinese. One demo database serves the whole module.
 """
 
+import csv
 import dataclasses
+import io
 import re
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
+import openpyxl
 import pytest
 from django.conf import settings
 from django.core.exceptions import TooManyFieldsSent
@@ -32,6 +35,8 @@ from django.http import QueryDict
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from tests import newsroom
+from tests.factories import PolicyDocumentFactory, ZoneFactory
 from tests.site_fixtures import site_demo  # noqa: F401  (a fixture)
 
 pytestmark = pytest.mark.django_db
@@ -422,3 +427,56 @@ def test_more_parameters_than_the_register_reads_is_a_clear_400(path, api):
         }
     else:
         assert f"Give at most {limit} values." in response.text
+
+
+# Texts a spreadsheet would run as formulas, as the names of published records.
+FORMULAS = [
+    '=HYPERLINK("https://attacker.example/","Harbour")',
+    "+1+cmd|' /C calc'!A0",
+    "-2+3+cmd|' /C calc'!A0",
+    "@SUM(1+1)*cmd|' /C calc'!A0",
+    "\t=1+1",
+    "\r=1+1",
+]
+FORMULA_START = re.compile(r"[=+\-@\t\r]")
+NUMBER = re.compile(r"[+-]?\d+(\.\d+)?")
+CSV_FORMAT, XLSX_FORMAT = 0, 1
+NEWSROOM_CHANGELISTS = ["/admin/zones/zone/", "/admin/policies/policydocument/"]
+
+
+def csv_cells(content: bytes) -> list[str]:
+    return [cell for row in csv.reader(io.StringIO(content.decode("utf-8-sig"))) for cell in row]
+
+
+def xlsx_cells(content: bytes) -> list[str]:
+    cells = [cell for row in openpyxl.load_workbook(io.BytesIO(content)).active for cell in row]
+    assert not [cell.coordinate for cell in cells if cell.data_type == "f"]
+    return [cell.value for cell in cells if isinstance(cell.value, str)]
+
+
+def test_formulas_in_records_are_exported_as_text_by_every_export():
+    """The API's CSV and the newsroom's CSV and XLSX: no cell a spreadsheet would run."""
+    for number, formula in enumerate(FORMULAS):
+        ZoneFactory(slug=f"formula-{number}", name_en=formula)
+        PolicyDocumentFactory(slug=f"formula-{number}", title_en=formula)
+    staff = newsroom.client_for(newsroom.superuser())
+    cells = {
+        f"api {name}": csv_cells(
+            b"".join(Client().get(f"/api/v1/{name}/?format=csv").streaming_content)
+        )
+        for name in ("zones", "policies")
+    }
+    for changelist in NEWSROOM_CHANGELISTS:
+        content = newsroom.admin_export(staff, changelist, CSV_FORMAT)
+        cells[f"{changelist} csv"] = csv_cells(content)
+        content = newsroom.admin_export(staff, changelist, XLSX_FORMAT)
+        cells[f"{changelist} xlsx"] = xlsx_cells(content)
+
+    for export, texts in cells.items():
+        runnable = [
+            text for text in texts if FORMULA_START.match(text) and not NUMBER.fullmatch(text)
+        ]
+        assert not runnable, (export, runnable[:5])
+        # XML has no carriage return of its own: an XLSX cell reads it back as a line feed.
+        seen = {text.removeprefix("'").replace("\n", "\r") for text in texts}
+        assert set(FORMULAS) <= seen, export
