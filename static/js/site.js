@@ -11,6 +11,18 @@
     return element ? JSON.parse(element.textContent) : null;
   }
 
+  // Leaflet inserts a string it is given as HTML: a record's name goes in as a text node, and
+  // the attribution (which Leaflet only takes as a string) is escaped first.
+  function textContent(text) {
+    var span = document.createElement("span");
+    span.textContent = text;
+    return span;
+  }
+
+  function escapedHTML(text) {
+    return textContent(text).innerHTML;
+  }
+
   function popupContent(properties, label) {
     var box = document.createElement("div");
     var link = document.createElement("a");
@@ -39,7 +51,7 @@
 
     if (element.dataset.tiles) {
       L.tileLayer(element.dataset.tiles, {
-        attribution: element.dataset.tilesAttribution || "",
+        attribution: escapedHTML(element.dataset.tilesAttribution || ""),
       }).addTo(map);
     }
 
@@ -56,7 +68,7 @@
       },
       onEachFeature: function (feature, layer) {
         layer.bindPopup(popupContent(feature.properties, element.dataset.markerLabel));
-        layer.bindTooltip(feature.properties.name);
+        layer.bindTooltip(textContent(feature.properties.name));
       },
     });
 

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.factories import ZoneFactory
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 CHROMIUM = shutil.which("chromium") or (
@@ -233,5 +235,29 @@ def test_filters_work_without_javascript(site_chromium, live_server, site_demo_c
         page.get_by_role("link", name="中文").click()
         expect(page.locator("#results-heading")).to_have_text("3 份文件")
         visit.check("10-no-javascript-chinese", scan=False)
+    finally:
+        visit.close()
+
+
+def test_a_zone_name_with_markup_shows_as_text_in_the_maps_tooltip_and_popup(
+    site_chromium, live_server, transactional_db
+):
+    name = '<b id="x">Bold</b> Harbour'
+    zone = ZoneFactory(slug="bold-harbour", name_en=name)
+    visit = Visit(site_chromium, "desktop", live_server.url)
+    page = visit.page
+    try:
+        visit.goto(f"/zones/{zone.slug}/")
+        marker = page.locator("#zone-map .zone-marker")
+        expect(marker).to_have_count(1)
+
+        marker.hover()
+        expect(page.locator(".leaflet-tooltip")).to_have_text(name)
+        marker.dispatch_event("click")
+        expect(page.locator(".leaflet-popup-content a")).to_have_text(name)
+
+        expect(page.locator("#x")).to_have_count(0)
+        expect(page.locator(".leaflet-tooltip b, .leaflet-popup-content b")).to_have_count(0)
+        visit.check("markup-in-a-zone-name", scan=False)
     finally:
         visit.close()
