@@ -1,9 +1,13 @@
 """With a read replica, public reads use it; the admin, signed-in users and writes use the primary.
+When the replica stops answering, public reads use the primary until it answers again.
 
 The "replica" here is a second alias on the same database, so that which alias ran a query can
-be observed. The tests are transactional: a second connection sees only committed rows.
+be observed; to stop it, it is reached through a TCP proxy the test closes. The tests are
+transactional: a second connection sees only committed rows.
 """
 
+import contextlib
+import logging
 import os
 import subprocess
 import sys
@@ -11,11 +15,12 @@ import sys
 import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.signals import request_started
 from django.db import connections
 from django.db.utils import load_backend
-from django.test.utils import CaptureQueriesContext
 
 from tests.factories import ZoneFactory
+from tests.ops.tcp_proxy import TcpProxy
 from zones.models import Zone
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -35,18 +40,28 @@ def replica(settings):
 
 
 class QueriesByAlias:
+    """The SQL each alias ran, recorded without opening a connection (the replica may be down)."""
+
     def __init__(self):
-        self.primary = CaptureQueriesContext(connections["default"])
-        self.replica = CaptureQueriesContext(connections["replica"])
+        self.primary: list[str] = []
+        self.replica: list[str] = []
+        self._stack = contextlib.ExitStack()
 
     def __enter__(self):
-        self.primary.__enter__()
-        self.replica.__enter__()
+        for alias, recorded in (("default", self.primary), ("replica", self.replica)):
+            self._stack.enter_context(connections[alias].execute_wrapper(self._recorder(recorded)))
         return self
 
     def __exit__(self, *exc):
-        self.replica.__exit__(*exc)
-        self.primary.__exit__(*exc)
+        self._stack.close()
+
+    @staticmethod
+    def _recorder(recorded):
+        def record(execute, sql, params, many, context):
+            recorded.append(sql)
+            return execute(sql, params, many, context)
+
+        return record
 
 
 @pytest.fixture
@@ -131,3 +146,62 @@ def test_database_replica_url_adds_the_alias_and_the_router():
         "True",
         "config.db_router.PrimaryReplicaRouter",
     ]
+
+
+@pytest.fixture
+def stoppable_replica(settings):
+    """A "replica" alias reached through a proxy the test can stop, configured as
+    DATABASE_REPLICA_URL would configure it (kept open between requests, health-checked)."""
+    primary = connections["default"].settings_dict
+    proxy = TcpProxy(primary["HOST"] or "127.0.0.1", int(primary["PORT"] or 5432))
+    proxy.start()
+    replica_settings = {
+        **primary,
+        "HOST": "127.0.0.1",
+        "PORT": proxy.port,
+        "CONN_MAX_AGE": 60,
+        "CONN_HEALTH_CHECKS": True,
+    }
+    connections["replica"] = load_backend(primary["ENGINE"]).DatabaseWrapper(
+        replica_settings, "replica"
+    )
+
+    def start_of_request(**kwargs):
+        # What Django does at the start of a request for every alias of DATABASES (this one is
+        # added after the settings were read): the connection is health-checked on first use.
+        connections["replica"].close_if_unusable_or_obsolete()
+
+    request_started.connect(start_of_request)
+    settings.DATABASE_ROUTERS = ["config.db_router.PrimaryReplicaRouter"]
+    settings.DATABASE_REPLICA_RETRY_SECONDS = 0
+    settings.PAGE_CACHE_SECONDS = 0
+    yield proxy
+    request_started.disconnect(start_of_request)
+    connections["replica"].close()
+    del connections["replica"]
+    proxy.stop()
+
+
+@pytest.mark.parametrize("path", ["/zones/harbour/", "/api/v1/zones/harbour/"])
+def test_public_reads_use_the_primary_while_the_replica_is_down_and_the_replica_once_back(
+    client, stoppable_replica, zone, caplog, path
+):
+    with QueriesByAlias() as queries:
+        assert client.get(path).status_code == 200
+    assert len(queries.replica) > 0
+
+    stoppable_replica.stop()
+    with caplog.at_level(logging.WARNING, logger="config.db_router"):
+        for _attempt in range(2):
+            with QueriesByAlias() as queries:
+                response = client.get(path)
+            assert response.status_code == 200
+            assert "Harbour" in response.text
+            assert len(queries.replica) == 0
+            assert len(queries.primary) > 0
+    assert [record.getMessage() for record in caplog.records if "replica" in record.getMessage()]
+
+    stoppable_replica.start()
+    with QueriesByAlias() as queries:
+        assert client.get(path).status_code == 200
+    assert len(queries.replica) > 0
