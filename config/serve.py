@@ -60,8 +60,51 @@ def production_environment(environ=os.environ) -> dict[str, str]:
     return env
 
 
+# Eviction policies under which a full Redis keeps accepting writes.
+EVICTING = ("allkeys-", "volatile-")
+
+
+def redis_memory_problem(redis_url: str) -> str | None:
+    """What is wrong with how Redis limits its memory, or None.
+
+    The page cache writes an entry per address it serves; without ``maxmemory`` Redis grows until
+    the machine runs out of memory, and under ``noeviction`` every write fails once it is full.
+    """
+    import redis
+
+    try:
+        client = redis.Redis.from_url(redis_url, socket_connect_timeout=3, socket_timeout=3)
+        config = client.config_get("maxmemory*")
+    except redis.ResponseError:
+        return "Redis does not say how it limits its memory (CONFIG GET is refused)"
+    except redis.RedisError as error:
+        return f"Redis cannot be reached ({type(error).__name__})"
+    if int(config.get("maxmemory", 0)) == 0:
+        return "Redis has no maxmemory, so the cache grows until the machine runs out of memory"
+    if not config.get("maxmemory-policy", "noeviction").startswith(EVICTING):
+        return (
+            f"Redis's maxmemory-policy is {config.get('maxmemory-policy')}, so once full it "
+            "refuses every write"
+        )
+    return None
+
+
+def warn_about_redis(env) -> None:
+    redis_url = env.get("REDIS_URL", "").strip()
+    if not redis_url:
+        return
+    problem = redis_memory_problem(redis_url)
+    if problem:
+        print(
+            f"make serve: warning: {problem}. Set maxmemory and an evicting "
+            "maxmemory-policy (allkeys-lru); see docs/operations.md.",
+            file=sys.stderr,
+        )
+
+
 def main() -> None:
     env = production_environment()
+    warn_about_redis(env)
     manage = [sys.executable, str(BASE_DIR / "manage.py")]
     steps = [["collectstatic", "--noinput", "-v", "0"]]
     # With several app instances, migrate once as a release step and start them with
