@@ -12,6 +12,8 @@ import sys
 from pathlib import Path
 from urllib.parse import quote
 
+import redis
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 BIN_DIR = Path(sys.executable).parent
 
@@ -70,8 +72,6 @@ def redis_memory_problem(redis_url: str) -> str | None:
     The page cache writes an entry per address it serves; without ``maxmemory`` Redis grows until
     the machine runs out of memory, and under ``noeviction`` every write fails once it is full.
     """
-    import redis
-
     try:
         client = redis.Redis.from_url(redis_url, socket_connect_timeout=3, socket_timeout=3)
         config = client.config_get("maxmemory*")
