@@ -67,7 +67,9 @@ class PendingImportStorage(BaseStorage):
 
     @staticmethod
     def folder() -> str:
-        return os.path.join(settings.FILE_UPLOAD_TEMP_DIR or tempfile.gettempdir(), "imports")
+        return os.path.join(
+            settings.FILE_UPLOAD_TEMP_DIR or tempfile.gettempdir(), "pilot-zones-imports"
+        )
 
     def get_full_path(self) -> str:
         if not self.NAME.fullmatch(self.name or ""):

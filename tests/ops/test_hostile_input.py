@@ -16,6 +16,10 @@ details, a page or the feed in its form's errors), and the value is sent again t
 until none refuses, so every value a parameter accepts reaches the database — in one to three
 requests per surface rather than one per parameter. A filtered page is also asked as the partial
 htmx requests, in Chinese. One demo database serves the whole module.
+
+Hostile content is covered too where it leaves the site as a file: a record named like a
+spreadsheet formula is written as text by every CSV and XLSX export. (The map's tooltips and
+popups, which need a browser, are checked in tests/browser/test_site.py.)
 """
 
 import csv
