@@ -77,6 +77,8 @@ def release_cut(*, user=None, note: str = "") -> Release:
         for path in stored:
             default_storage.delete(path)
         raise
-    # The /data/ page lists the new release: pages kept in the cache are rebuilt.
+    # The /data/ page lists the new release: pages kept in the cache are rebuilt, now and
+    # again once the release is visible to other connections.
+    safe_bump()
     transaction.on_commit(safe_bump)
     return release
