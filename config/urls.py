@@ -1,12 +1,16 @@
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, register_converter
 
 from core import views as core_views
 from policies import views as policy_views
 from policies.preview import PolicyPreviewView
+from releases.converters import ReleaseFileNameConverter, ReleaseVersionConverter
 from releases.views import release_file
 from zones.preview import ProgramPreviewView, ZonePreviewView
+
+register_converter(ReleaseVersionConverter, "release_version")
+register_converter(ReleaseFileNameConverter, "release_file")
 
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
@@ -25,7 +29,7 @@ urlpatterns = [
     # The API (issue 5): /api/v1/, /api/schema/, /api/docs/. Outside the language prefixes.
     path("api/", include("config.api_urls")),
     # A release's files keep one address whatever the reader's language.
-    path("data/<str:version>/<str:name>", release_file, name="release-file"),
+    path("data/<release_version:version>/<release_file:name>", release_file, name="release-file"),
 ]
 
 # --- Public site: discovery (sitemap lists both languages itself, so it is not prefixed) ---

@@ -284,6 +284,7 @@ def test_an_unknown_release_or_file_is_404(client):
     assert client.get(f"/data/{release.version}/passwords.csv").status_code == 404
     assert client.get("/data/1999.01.01/zones.csv").status_code == 404
     assert client.get("/data/..%2F..%2Fetc/passwd").status_code == 404
+    assert client.get(f"/data/{release.version}/zones.csv%00").status_code == 404
 
 
 # -- the API ----------------------------------------------------------------------------------
