@@ -3,7 +3,12 @@
 A release is read-only and never changes; its version (``2026.12.07``) is its stable id.
 """
 
+import hashlib
+
+from django.db.models import Count, Max
 from django.shortcuts import get_object_or_404
+from django.utils.cache import get_conditional_response
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -93,9 +98,29 @@ class ReleaseViewSet(RegisterViewSetBase):
 
     def list(self, request, *args, **kwargs):
         RegisterPagination.validate(request)
-        page = self.paginate_queryset(self.get_queryset())
-        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+        # Releases are only ever added: their number and the newest one say what the list is.
+        state = Release.objects.aggregate(count=Count("pk"), newest=Max("pk"))
+        etag = self.etag(request, state["count"], state["newest"])
+        not_modified = get_conditional_response(request, etag=etag)
+        if not_modified is not None:
+            response = not_modified
+        else:
+            page = self.paginate_queryset(self.get_queryset())
+            response = self.get_paginated_response(self.get_serializer(page, many=True).data)
+        response["ETag"] = etag
+        return response
 
     def retrieve(self, request, *args, **kwargs):
         release = get_object_or_404(self.get_queryset(), version=kwargs["version"])
-        return Response(self.get_serializer(release).data)
+        etag = self.etag(request, release.version)  # a release never changes
+        response = get_conditional_response(request, etag=etag) or Response(
+            self.get_serializer(release).data
+        )
+        response["ETag"] = etag
+        return response
+
+    @staticmethod
+    def etag(request, *state) -> str:
+        """The validator of an answer: what it shows, at this address, in this language."""
+        parts = (*state, request.build_absolute_uri(), get_language())
+        return '"' + hashlib.sha256(repr(parts).encode()).hexdigest()[:32] + '"'

@@ -296,7 +296,7 @@ def test_the_api_lists_releases_newest_first_with_file_checksums(
     first = release_cut()
     second = release_cut()
 
-    with django_assert_max_num_queries(3):
+    with django_assert_max_num_queries(4):
         response = client.get("/api/v1/releases/")
 
     data = response.json()
@@ -346,6 +346,28 @@ def test_an_unknown_release_in_the_api_is_a_404_in_the_api_error_shape(client, a
 
     assert response.status_code == 404
     assert response.json()["error"]["code"] == "not_found"
+
+
+def test_the_api_answers_a_current_etag_with_304_until_a_new_release(client):
+    release = release_cut()
+    detail = client.get(f"/api/v1/releases/{release.version}/")
+    listing = client.get("/api/v1/releases/")
+
+    assert (
+        client.get(
+            f"/api/v1/releases/{release.version}/", headers={"If-None-Match": detail["ETag"]}
+        ).status_code
+        == 304
+    )
+    assert (
+        client.get("/api/v1/releases/", headers={"If-None-Match": listing["ETag"]}).status_code
+        == 304
+    )
+    release_cut()
+    assert (
+        client.get("/api/v1/releases/", headers={"If-None-Match": listing["ETag"]}).status_code
+        == 200
+    )
 
 
 def test_a_bad_page_of_the_api_list_is_a_400(client):
