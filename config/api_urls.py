@@ -16,6 +16,7 @@ from policies.api import (
     FocusAreaViewSet,
     PolicyViewSet,
 )
+from releases.api import ReleaseViewSet
 from zones.api import BatchViewSet, ProgramViewSet, ProvinceViewSet, RegionViewSet, ZoneViewSet
 
 app_name = "api"
@@ -31,6 +32,7 @@ router.register("authorities", AuthorityViewSet, basename="authority")
 router.register("provinces", ProvinceViewSet, basename="province")
 router.register("regions", RegionViewSet, basename="region")
 router.register("changes", ChangesViewSet, basename="change")
+router.register("releases", ReleaseViewSet, basename="release")
 
 urlpatterns = [
     path("v1/", ApiRootView.as_view(resources=router.registry), name="root"),

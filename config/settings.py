@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "core",
     "zones",
     "policies",
+    "releases",
 ]
 
 MIDDLEWARE = [

@@ -1,11 +1,16 @@
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, register_converter
 
 from core import views as core_views
 from policies import views as policy_views
 from policies.preview import PolicyPreviewView
+from releases.converters import ReleaseFileNameConverter, ReleaseVersionConverter
+from releases.views import release_file
 from zones.preview import ProgramPreviewView, ZonePreviewView
+
+register_converter(ReleaseVersionConverter, "release_version")
+register_converter(ReleaseFileNameConverter, "release_file")
 
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
@@ -18,22 +23,28 @@ urlpatterns = [
         ProgramPreviewView.as_view(),
         name="preview-program",
     ),
-    path(
-        "admin/preview/policies/<slug:slug>/", PolicyPreviewView.as_view(), name="preview-policy"
-    ),
+    path("admin/preview/policies/<slug:slug>/", PolicyPreviewView.as_view(), name="preview-policy"),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     # The API (issue 5): /api/v1/, /api/schema/, /api/docs/. Outside the language prefixes.
     path("api/", include("config.api_urls")),
+    # A release's files keep one address whatever the reader's language.
+    path("data/<release_version:version>/<release_file:name>", release_file, name="release-file"),
 ]
 
 # --- Public site: discovery (sitemap lists both languages itself, so it is not prefixed) ---
 from django.contrib.sitemaps import views as sitemap_views  # noqa: E402
 
 from policies.sitemaps import SITEMAPS  # noqa: E402
+from releases.sitemaps import DataPageSitemap  # noqa: E402
 
 urlpatterns += [
-    path("sitemap.xml", sitemap_views.sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path(
+        "sitemap.xml",
+        sitemap_views.sitemap,
+        {"sitemaps": {**SITEMAPS, "data": DataPageSitemap}},
+        name="sitemap",
+    ),
     path("robots.txt", core_views.robots_txt, name="robots"),
 ]
 # --- end public site discovery ---
@@ -43,6 +54,7 @@ urlpatterns += i18n_patterns(
     path("search/", policy_views.SearchView.as_view(), name="search"),  # public site
     path("", include("zones.urls")),
     path("", include("policies.urls")),
+    path("", include("releases.urls")),
     prefix_default_language=False,
 )
 

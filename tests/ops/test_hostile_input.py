@@ -36,7 +36,7 @@ import pytest
 from django.conf import settings
 from django.core.exceptions import TooManyFieldsSent
 from django.http import QueryDict
-from django.test import Client
+from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from tests import newsroom
@@ -212,16 +212,25 @@ def api_surfaces(schema) -> list[Surface]:
 
 
 @pytest.fixture(scope="module")
-def surfaces(site_demo):  # noqa: F811
+def surfaces(site_demo, tmp_path_factory):  # noqa: F811
     from drf_spectacular.generators import SchemaGenerator
 
     from policies.models import PolicyDocument
+    from releases.services import release_cut
 
     document = PolicyDocument.objects.published().order_by("slug").first()
     attachment = document.attachments.order_by("pk").first()
-    sample_values = {"slug": document.slug, "pk": attachment.pk if attachment else 1}
-    schema = SchemaGenerator().get_schema(request=None, public=True)
-    return page_surfaces(sample_values) + api_surfaces(schema)
+    # A data release, so that a hostile file name is looked for in a release that exists.
+    with override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("media")):
+        release = release_cut()
+        sample_values = {
+            "slug": document.slug,
+            "pk": attachment.pk if attachment else 1,
+            "version": release.version,
+            "name": "zones.csv",
+        }
+        schema = SchemaGenerator().get_schema(request=None, public=True)
+        yield page_surfaces(sample_values) + api_surfaces(schema)
 
 
 @pytest.fixture(autouse=True)
