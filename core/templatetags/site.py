@@ -10,6 +10,7 @@ from django import template
 from django.conf import settings
 from django.urls import get_script_prefix, get_urlconf
 from django.urls import translate_url as django_translate_url
+from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
@@ -213,3 +214,11 @@ def map_tiles() -> dict:
 def get_label(form, name: str) -> str:
     field = form.fields.get(name)
     return field.label if field is not None else name
+
+
+@register.filter
+def html_datetime(moment) -> str:
+    """A moment for ``<time datetime>``: ISO 8601 to the second (HTML allows no microseconds)."""
+    if not moment:
+        return ""
+    return timezone.localtime(moment).isoformat(timespec="seconds")
