@@ -188,6 +188,7 @@ class PolicySerializer(serializers.ModelSerializer):
             "title_en",
             "title_zh_hans",
             "doc_number",
+            "doc_number_known",
             "doc_type",
             "authorities",
             "written",
@@ -278,6 +279,7 @@ class PolicyWriteSerializer(RecordWriteSerializer):
             "title_en",
             "title_zh_hans",
             "doc_number",
+            "doc_number_known",
             "doc_type",
             "authorities",
             "written_on",
@@ -332,6 +334,7 @@ POLICY_CSV = CsvExport(
         Column("title_en", "title_en"),
         Column("title_zh_hans", "title_zh_hans"),
         Column("doc_number", "doc_number"),
+        Column("doc_number_known", "doc_number_known"),
         Column("doc_type", "doc_type"),
         *[
             Column(

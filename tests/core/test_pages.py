@@ -300,3 +300,17 @@ def test_a_missing_page_answers_404_in_the_readers_language(client):
     assert '<meta name="robots" content="noindex">' in english.text
     assert chinese.status_code == 404
     assert "找不到页面" in chinese.text
+
+
+# ---- the umbrella name in Chinese -----------------------------------------------------------
+
+
+def test_chinese_pages_name_both_programs_zones_not_only_miits(client, demo):
+    """先导区 are MIIT's zones and 试验区 MOST's: the count, the navigation and the search box
+    of the Chinese pages name both."""
+    text = client.get("/zh-hans/").text
+
+    assert "<strong>23</strong> 个先导区和试验区" in text
+    nav = re.search(r'<nav class="site-nav".*?</nav>', text, re.S).group(0)
+    assert ">先导区和试验区</a>" in nav
+    assert 'placeholder="搜索先导区、试验区和文件"' in text

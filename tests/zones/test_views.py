@@ -234,7 +234,7 @@ def test_the_language_switch_keeps_the_page_and_its_filters(client, demo):
     assert 'href="/zones/?program=miit&amp;focus_area=smart-finance"' in chinese.text
     assert '<html lang="zh-Hans"' in chinese.text
     assert "<summary>筛选</summary>" in chinese.text
-    assert "3 个先导区" in chinese.text
+    assert "3 个先导区和试验区" in chinese.text
 
 
 def test_canonical_and_hreflang_alternates_name_both_languages(client, demo):
