@@ -12,11 +12,10 @@ from core.charts import PALETTE, Series, stacked_bar_chart
 from core.filters import chinese_active
 from core.models import Status
 from core.search import (
-    CJK_RUN,
     HIGHLIGHT_START,
     MAX_QUERY_LENGTH,
-    cjk_fragments,
     headline,
+    highlight_terms,
     marked_html,
     normalise_query,
     search_query,
@@ -44,11 +43,6 @@ def is_public(record) -> bool:
     )
 
 
-def _english_query(q: str):
-    """The query without its Chinese runs: what ``ts_headline`` can mark in English text."""
-    return search_query(CJK_RUN.sub(" ", q))
-
-
 def highlight(records, q: str, fields: dict[str, bool]) -> None:
     """Set ``<field>_html`` on each record: its text in the reader's language, matches marked.
 
@@ -59,8 +53,7 @@ def highlight(records, q: str, fields: dict[str, bool]) -> None:
     records = list(records)
     if not records or not q:
         return
-    runs = cjk_fragments(q)
-    english = _english_query(q)
+    english, runs = highlight_terms(q)
     chinese = chinese_active()
     marked = {}
     if english is not None:

@@ -5,8 +5,10 @@ import re
 import xml.etree.ElementTree as ET
 
 import pytest
+from django.utils import translation
 
 from core.models import Status
+from policies.views import highlight
 from tests.factories import (
     DirectiveFactory,
     FocusAreaFactory,
@@ -15,6 +17,7 @@ from tests.factories import (
     ZoneFactory,
 )
 from tests.site_fixtures import site_demo  # noqa: F401  (a fixture)
+from zones.models import Zone
 
 pytestmark = pytest.mark.django_db
 
@@ -314,3 +317,52 @@ def test_chinese_pages_name_both_programs_zones_not_only_miits(client, demo):
     nav = re.search(r'<nav class="site-nav".*?</nav>', text, re.S).group(0)
     assert ">先导区和试验区</a>" in nav
     assert 'placeholder="搜索先导区、试验区和文件"' in text
+
+
+def test_an_excluded_word_is_never_marked():
+    document = PolicyDocumentFactory(title_en="Tianjin smart port", title_zh_hans="天津智能港口")
+
+    highlight([document], "port -Tianjin", {"title": True})
+    english = document.title_html
+    with translation.override("zh-hans"):
+        highlight([document], "港口 -天津", {"title": True})
+
+    assert "<mark>port</mark>" in english
+    assert "<mark>Tianjin</mark>" not in english
+    assert document.title_html == "天津智能<mark>港口</mark>"
+
+
+def test_the_results_page_echoes_the_query_once_without_doubled_quotes(client, demo):
+    response = client.get("/search/", {"q": '"smart port" -Tianjin'})
+    text = response.text.replace("&quot;", '"')
+
+    assert 'results for <strong class="query">"smart port" -Tianjin</strong>.' in text
+    assert '“"' not in text
+    assert text.count('value=""smart port" -Tianjin"') == 1
+
+
+def test_a_focus_area_label_finds_the_zones_tagged_with_it(client, demo):
+    response = client.get("/search/", {"q": "intelligent manufacturing"})
+    chinese = client.get("/zh-hans/zones/", {"q": "智能制造"})
+
+    tagged = set(
+        Zone.objects.published()
+        .filter(focus_areas__slug="intelligent-manufacturing")
+        .values_list("slug", flat=True)
+    )
+    assert len(tagged) >= 2
+    assert tagged <= {zone.slug for zone in group(response, "zones")["results"]}
+    assert tagged <= {zone.slug for zone in chinese.context["object_list"]}
+
+
+def test_a_zone_is_found_by_a_focus_area_given_to_it_later_or_renamed(client):
+    zone = ZoneFactory(slug="port-zone", name_en="Harbour city")
+    area = FocusAreaFactory(name_en="Smart logistics", name_zh_hans="智慧物流")
+
+    zone.focus_areas.add(area)
+    assert "port-zone" in client.get("/zones/", {"q": "logistics"}).text
+    area.name_en = "Cold chain"
+    area.save()
+    assert "port-zone" in client.get("/zones/", {"q": "cold chain"}).text
+    zone.focus_areas.remove(area)
+    assert "port-zone" not in client.get("/zones/", {"q": "cold chain"}).text
