@@ -28,8 +28,11 @@ ZONE_ORDERINGS = {
 }
 
 
-def batch_label(number) -> str:
-    return str(_("Batch %(number)s") % {"number": number})
+def batch_label(number, program: str = "") -> str:
+    """A batch named with its program ("MIIT batch 2"): each program numbers its own."""
+    if not program:
+        return str(_("Batch %(number)s") % {"number": number})
+    return str(_("%(program)s batch %(number)s") % {"program": program, "number": number})
 
 
 class ZoneFilter(FacetedFilterSet):
@@ -49,7 +52,13 @@ class ZoneFilter(FacetedFilterSet):
         "program": Facet(
             "program__slug", "program__name_en", "program__name_zh_hans", "program__name_pinyin"
         ),
-        "batch": Facet("batch__number", label_format=batch_label),
+        "batch": Facet(
+            "batch__number",
+            # "MIIT batch 2" in English; in Chinese the program's short name, 工信部先导区第2批.
+            "batch__program__authority__abbreviation",
+            "batch__program__short_name_zh_hans",
+            label_format=batch_label,
+        ),
         "province": Facet(
             "province__slug", "province__name_en", "province__name_zh_hans", "province__name_pinyin"
         ),

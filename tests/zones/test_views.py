@@ -102,7 +102,10 @@ def test_facet_counts_are_shown_beside_each_choice(client, demo):
     response = client.get("/zones/?program=miit")
 
     assert 'name="batch" value="2" id="f-batch-2"' in response.text
-    assert re.search(r'for="f-batch-2">Batch 2 <span class="count">5</span>', response.text)
+    # A batch is named with its program: each program numbers its own batches.
+    assert re.search(r'for="f-batch-2">MIIT batch 2 <span class="count">5</span>', response.text)
+    chinese = client.get("/zh-hans/zones/?program=miit")
+    assert 'for="f-batch-2">工信部先导区第2批 <span class="count">5</span>' in chinese.text
     # The chosen program stays ticked and its sibling still offers its own count.
     assert re.search(r'value="miit" id="f-program-miit" checked', response.text)
     assert re.search(r'for="f-program-most">[^<]+<span class="count">15</span>', response.text)
