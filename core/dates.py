@@ -4,6 +4,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.db import models
+from django.db.models import Case, F, Func, Value, When
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext
@@ -53,3 +54,19 @@ class PartialDate:
         if self.precision == DatePrecision.MONTH:
             return f"{self.value.year:04d}-{self.value.month:02d}"
         return self.value.isoformat()
+
+
+def iso_sql(field: str):
+    """A database expression for a partial date field as ISO 8601 at its precision ("2019",
+    "2019-08", "2019-08-17"), for exports that read values straight from the database."""
+    precision = f"{field}_precision"
+
+    def to_char(pattern: str):
+        return Func(F(field), Value(pattern), function="to_char", output_field=models.CharField())
+
+    return Case(
+        When(**{precision: DatePrecision.YEAR}, then=to_char("YYYY")),
+        When(**{precision: DatePrecision.MONTH}, then=to_char("YYYY-MM")),
+        default=to_char("YYYY-MM-DD"),
+        output_field=models.CharField(),
+    )

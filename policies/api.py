@@ -45,6 +45,7 @@ from core.api.views import (
     WorkflowActionsMixin,
     WritableRegisterViewSet,
 )
+from core.dates import iso_sql
 from core.models import Source, published_q
 from policies.filters import DirectiveFilter, PolicyFilter
 from policies.models import (
@@ -91,6 +92,9 @@ class DirectiveURLField(serializers.Field):
 
 class DocumentSummarySerializer(serializers.ModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="api:policy-detail", lookup_field="slug")
+    issued_on = PartialDateField(
+        source="issued", help_text=gettext_lazy("As precise as the source.")
+    )
 
     class Meta:
         model = PolicyDocument
@@ -170,6 +174,13 @@ class PolicySerializer(serializers.ModelSerializer):
     authorities = AuthoritySummarySerializer(many=True, read_only=True)
     written = PartialDateField(help_text=gettext_lazy("成文日期, as precise as the source."))
     issued = PartialDateField(help_text=gettext_lazy("发布日期, as precise as the source."))
+    # The stored dates, written as precisely as they are known, like ``written`` and ``issued``.
+    written_on = PartialDateField(
+        source="written", help_text=gettext_lazy("As precise as the source.")
+    )
+    issued_on = PartialDateField(
+        source="issued", help_text=gettext_lazy("As precise as the source.")
+    )
     superseded_by = serializers.SerializerMethodField()
     batch = serializers.SerializerMethodField()
     programs = ProgramSummarySerializer(many=True, read_only=True)
@@ -347,9 +358,9 @@ POLICY_CSV = CsvExport(
             )
             for suffix, field in (("", "slug"), ("_en", "name_en"), ("_zh_hans", "name_zh_hans"))
         ],
-        Column("written_on", "written_on"),
+        Column("written_on", iso_sql("written_on")),
         Column("written_on_precision", "written_on_precision"),
-        Column("issued_on", "issued_on"),
+        Column("issued_on", iso_sql("issued_on")),
         Column("issued_on_precision", "issued_on_precision"),
         Column("validity", "validity"),
         *[

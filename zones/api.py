@@ -27,6 +27,7 @@ from core.api.views import (
     WorkflowActionsMixin,
     WritableRegisterViewSet,
 )
+from core.dates import iso_sql
 from core.models import published_q
 from zones.filters import ZoneFilter
 from zones.geojson import feature_collection
@@ -104,6 +105,8 @@ class BatchSummarySerializer(serializers.ModelSerializer):
     key = serializers.SerializerMethodField()
     url = BatchURLField()
 
+    announced_on = PartialDateField(source="announced", help_text=_("As precise as the source."))
+
     class Meta:
         model = Batch
         fields = ["key", "number", "announced_on", "announced_on_precision", "url"]
@@ -149,6 +152,7 @@ class ZoneSerializer(serializers.ModelSerializer):
     province = ProvinceSummarySerializer(read_only=True)
     region = RegionSummarySerializer(source="province.region", read_only=True, allow_null=True)
     approved = PartialDateField(help_text=_("The approval date as precise as the source gives it."))
+    approved_on = PartialDateField(source="approved", help_text=_("As precise as the source."))
     latitude = serializers.FloatField(read_only=True, allow_null=True)
     longitude = serializers.FloatField(read_only=True, allow_null=True)
     focus_areas = FocusAreaSummarySerializer(many=True, read_only=True)
@@ -258,7 +262,7 @@ ZONE_CSV = CsvExport(
         Column("region_name_zh_hans", "province__region__name_zh_hans"),
         Column("city_en", "city_en"),
         Column("city_zh_hans", "city_zh_hans"),
-        Column("approved_on", "approved_on"),
+        Column("approved_on", iso_sql("approved_on")),
         Column("approved_on_precision", "approved_on_precision"),
         Column("latitude", "latitude"),
         Column("longitude", "longitude"),
@@ -441,6 +445,7 @@ class BatchSerializer(serializers.ModelSerializer):
     html_url = serializers.SerializerMethodField()
     program = ProgramSummarySerializer(read_only=True)
     announced = PartialDateField(help_text=_("The announcement date as precise as the source."))
+    announced_on = PartialDateField(source="announced", help_text=_("As precise as the source."))
     zone_count = serializers.IntegerField(read_only=True)
 
     class Meta:
@@ -487,7 +492,7 @@ class BatchViewSet(RegisterViewSet):
         columns=[
             Column("program", "program__slug"),
             Column("number", "number"),
-            Column("announced_on", "announced_on"),
+            Column("announced_on", iso_sql("announced_on")),
             Column("announced_on_precision", "announced_on_precision"),
             Column("note_en", "note_en"),
             Column("note_zh_hans", "note_zh_hans"),

@@ -416,3 +416,35 @@ def test_the_fallback_note_calls_an_english_text_a_translation(client, demo):
 
     assert "以下显示英文译文" in response.text
     assert "英文原文" not in response.text
+
+
+def test_feed_titles_name_the_filters_they_follow(client, demo):
+    plain = ET.fromstring(client.get("/policies/feed/").content)
+    filtered = ET.fromstring(client.get("/policies/feed/?authority=most&doc_type=letter").content)
+    chinese = ET.fromstring(client.get("/zh-hans/policies/feed/?doc_type=letter").content)
+
+    assert plain.findtext(f"{ATOM}title") == "AI Pilot Zones: policy documents"
+    assert filtered.findtext(f"{ATOM}title") == (
+        "AI Pilot Zones: policy documents, filtered by "
+        "Issuing authority: Ministry of Science and Technology; Type: Letter or reply"
+    )
+    assert (
+        chinese.findtext(f"{ATOM}title")
+        == "人工智能先导区和试验区：政策文件（筛选条件：类型: 函或批复）"
+    )
+
+
+def test_feed_entries_date_a_document_as_precisely_as_the_source(client, demo):
+    PolicyDocumentFactory(
+        slug="august-plan",
+        issued_on=datetime.date(2019, 8, 1),
+        issued_on_precision="month",
+        authorities=[AuthorityFactory(slug="august-issuer")],
+    )
+
+    root = ET.fromstring(client.get("/policies/feed/?authority=august-issuer").content)
+    entry = root.find(f"{ATOM}entry")
+
+    assert entry.findtext("{http://purl.org/dc/elements/1.1/}date") == "2019-08"
+    assert entry.find(f"{ATOM}published") is None
+    assert b"2019-08-01" not in ET.tostring(entry)

@@ -2,6 +2,7 @@
 
 import json
 import re
+import xml.etree.ElementTree as ET
 
 import pytest
 
@@ -411,3 +412,41 @@ def test_with_a_rejected_value_the_other_filters_still_offer_their_choices(clien
     facets = response.context["facets"]
     assert {option.value: option.count for option in facets["batch"]} == {"1": 3, "2": 5}
     assert [option.value for option in facets["program"] if option.selected] == ["miit"]
+
+
+# ---- the zones feed -------------------------------------------------------------------------
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+def test_the_zones_feed_takes_the_list_filters_and_names_them(client, demo):
+    feed = client.get("/zones/feed/?program=miit&batch=2")
+    page = client.get("/zones/?program=miit&batch=2")
+    root = ET.fromstring(feed.content)
+
+    assert feed.status_code == 200
+    assert feed["Content-Type"].startswith("application/atom+xml")
+    links = [entry.find(f"{ATOM}link").get("href") for entry in root.findall(f"{ATOM}entry")]
+    assert sorted(links) == sorted(
+        f"http://testserver{zone.get_absolute_url()}" for zone in page.context["object_list"]
+    )
+    assert len(links) == 5
+    assert root.findtext(f"{ATOM}title") == (
+        "AI Pilot Zones: zones, filtered by "
+        "Program: National AI Innovation and Application Pilot Zones; Batch: 2"
+    )
+    assert 'href="/zones/feed/?program=miit&amp;batch=2"' in page.text
+
+
+def test_the_zones_feed_gives_every_zone_newest_first_and_refuses_bad_filters(client, demo):
+    root = ET.fromstring(client.get("/zones/feed/").content)
+    dates = [entry.findtext(f"{DC}date") for entry in root.findall(f"{ATOM}entry")]
+
+    assert root.findtext(f"{ATOM}title") == "AI Pilot Zones: zones"
+    assert len(dates) == 23
+    assert dates == sorted(dates, reverse=True)
+    assert client.get("/zones/feed/?batch=abc").status_code == 400
+    assert 'href="/zones/feed/"' in client.get("/").text
+
+
+DC = "{http://purl.org/dc/elements/1.1/}"
