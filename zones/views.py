@@ -10,7 +10,7 @@ from core.charts import PALETTE, Series, stacked_bar_chart
 from core.models import Source
 from core.views import FilteredListView, MemoizedDetailMixin, by_name
 from zones.filters import ZoneFilter
-from zones.geojson import feature_collection
+from zones.geojson import places_collection
 from zones.models import Batch, FocusArea, Program, Zone
 
 
@@ -19,7 +19,8 @@ def zone_page_url(zone) -> str:
 
 
 def zones_geojson(zones) -> dict:
-    return feature_collection(zones, html_url=zone_page_url)
+    """The zones for a page's map: one marker per place, listing every zone there."""
+    return places_collection(zones, html_url=zone_page_url)
 
 
 def program_colours(programs) -> dict[str, str]:

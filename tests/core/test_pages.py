@@ -51,8 +51,19 @@ def test_home_shows_counts_map_timeline_charts_and_latest_documents(client, demo
     assert response.context["document_count"] == 7
     assert "<strong>23</strong> zones" in text
     features = embedded_json(text, "home-map-data")["features"]
-    assert len(features) == 23
-    assert {feature["properties"]["program"] for feature in features} == {"miit", "most"}
+    # One marker per place, listing every zone there: six cities hold a zone of each program.
+    assert len(features) == 17
+    zones = [zone for feature in features for zone in feature["properties"]["zones"]]
+    assert len(zones) == len({zone["slug"] for zone in zones}) == 23
+    assert {zone["program"] for zone in zones} == {"miit", "most"}
+    shared = [f["properties"] for f in features if len(f["properties"]["zones"]) == 2]
+    assert len(shared) == 6
+    beijing = next(p for p in shared if p["zones"][0]["slug"].endswith("-beijing"))
+    assert {zone["slug"] for zone in beijing["zones"]} == {"miit-beijing", "most-beijing"}
+    assert {zone["url"] for zone in beijing["zones"]} == {
+        "/zones/miit-beijing/",
+        "/zones/most-beijing/",
+    }
     # The timeline: MIIT batch 1 in 2019 with its three zones, batch 2 in 2021 with five.
     rounds = [
         (r["year"], r["program"].slug, r["batch"].number if r["batch"] else None, len(r["zones"]))
@@ -74,7 +85,9 @@ def test_home_in_chinese(client, demo):
     assert '<html lang="zh-Hans"' in response.text
     assert embedded_json(response.text, "home-map-data")["features"][0]["properties"]["name"]
     names = {
-        f["properties"]["name"] for f in embedded_json(response.text, "home-map-data")["features"]
+        zone["name"]
+        for f in embedded_json(response.text, "home-map-data")["features"]
+        for zone in f["properties"]["zones"]
     }
     assert "天津（滨海新区）" in names
 
@@ -288,7 +301,8 @@ def test_a_draft_never_appears_on_any_page_feed_sitemap_map_count_or_search(clie
     policies = client.get("/policies/?focus_area=deep-sea")
     assert policies.context["result_count"] == 1
     home = client.get("/")
-    slugs = {f["properties"]["slug"] for f in embedded_json(home.text, "home-map-data")["features"]}
+    places = embedded_json(home.text, "home-map-data")["features"]
+    slugs = {zone["slug"] for place in places for zone in place["properties"]["zones"]}
     assert "atlantis" not in slugs
     assert "hidden-zone" not in slugs
     assert client.get("/programs/hidden-program/").status_code == 404
