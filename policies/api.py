@@ -45,7 +45,7 @@ from core.api.views import (
     WorkflowActionsMixin,
     WritableRegisterViewSet,
 )
-from core.dates import iso_sql
+from core.dates import BUCKETS, iso_sql, period_counts
 from core.models import Source, published_q
 from policies.filters import DirectiveFilter, PolicyFilter
 from policies.models import (
@@ -403,6 +403,28 @@ def document_prefetches():
     ]
 
 
+class PeriodCountSerializer(serializers.Serializer):
+    period = serializers.CharField(
+        help_text=gettext_lazy('A year ("2019") or a month ("2019-08"), in ISO 8601.')
+    )
+    count = serializers.IntegerField()
+
+
+class IssuedCountsSerializer(serializers.Serializer):
+    bucket = serializers.ChoiceField(choices=BUCKETS)
+    periods = PeriodCountSerializer(
+        many=True,
+        help_text=gettext_lazy(
+            "Oldest first. By month, documents known only to the year count under the year, "
+            "after its months."
+        ),
+    )
+
+
+class PolicyFacetsSerializer(FacetsSerializer):
+    issued = IssuedCountsSerializer(help_text=gettext_lazy("Documents by when published."))
+
+
 class PolicyViewSet(WorkflowActionsMixin, WritableRegisterViewSet):
     """Policy documents. Filters and CSV as the /policies/ page."""
 
@@ -466,16 +488,42 @@ class PolicyViewSet(WorkflowActionsMixin, WritableRegisterViewSet):
             )
         )
 
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "bucket",
+                str,
+                enum=list(BUCKETS),
+                description=str(
+                    gettext_lazy(
+                        "Count the documents by the year they were published (the default) or "
+                        "by the month, where the month is known."
+                    )
+                ),
+            )
+        ]
+    )
     @action(
         detail=False,
         methods=["get"],
         renderer_classes=[JSONRenderer],
-        serializer_class=FacetsSerializer,
+        serializer_class=PolicyFacetsSerializer,
     )
     def facets(self, request):
-        """For the current filters, how many documents each option of every filter would give."""
+        """For the current filters, how many documents each option of every filter would give,
+        and how many were published in each year or month (the home page's chart reads the
+        same counts)."""
+        bucket = request.query_params.get("bucket", "year")
+        if bucket not in BUCKETS:
+            raise InvalidParameters({"bucket": [_("Give “year” or “month”.")]})
         filterset = PolicyFilter(request.query_params, queryset=self.get_queryset())
-        return facets_response(self, request, filterset)
+
+        def issued():
+            counts = period_counts(filterset.qs, "issued_on", bucket)
+            periods = [{"period": period, "count": count} for period, count in counts]
+            return {"issued": {"bucket": bucket, "periods": periods}}
+
+        return facets_response(self, request, filterset, extra=issued)
 
 
 # -- directives ------------------------------------------------------------------------------

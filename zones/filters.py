@@ -1,8 +1,8 @@
 """The zones list's filters: one FilterSet for the page, the API, the CSV and the map data."""
 
-from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
+from core.dates import newest_first, oldest_first
 from core.filters import (
     Facet,
     FacetedFilterSet,
@@ -18,12 +18,8 @@ from zones.models import FocusArea, Program, Province, Region, Zone
 ZONE_ORDERINGS = {
     "name": name_ordering(_("Name (A–Z)"), "name_en", "name_pinyin"),
     "-name": name_ordering(_("Name (Z–A)"), "name_en", "name_pinyin", descending=True),
-    "approved_on": Ordering(
-        _("Approved, oldest first"), english=(F("approved_on").asc(nulls_last=True),)
-    ),
-    "-approved_on": Ordering(
-        _("Approved, newest first"), english=(F("approved_on").desc(nulls_last=True),)
-    ),
+    "approved_on": Ordering(_("Approved, oldest first"), english=oldest_first("approved_on")),
+    "-approved_on": Ordering(_("Approved, newest first"), english=newest_first("approved_on")),
     "relevance": Ordering(_("Best match"), relevance=True),
 }
 

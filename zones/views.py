@@ -1,7 +1,6 @@
 """The zones side of the public site: the zones list and map, a zone, focus areas, programs."""
 
 from django.db.models import Count, F, Prefetch
-from django.db.models.functions import ExtractYear
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView
@@ -262,16 +261,3 @@ class ProgramDetailView(DetailView):
             feed_query=f"program={program.slug}",
             **kwargs,
         )
-
-
-def years_with_counts(queryset, field: str) -> list[tuple[int, int]]:
-    """(year, count) pairs of a date field, oldest first, in one aggregate query."""
-    rows = (
-        queryset.exclude(**{f"{field}__isnull": True})
-        .annotate(year=ExtractYear(field))
-        .order_by()
-        .values("year")
-        .annotate(count=Count("pk"))
-        .order_by("year")
-    )
-    return [(row["year"], row["count"]) for row in rows]
