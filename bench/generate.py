@@ -694,6 +694,7 @@ COPY_COLUMNS = {
     "bench_document_terms": "id, title_zh, doc_number, summary_zh, body_zh",
     "bench_part_terms": "document_id, ord, text_en, zh",
     "bench_zone_terms": "id, name_zh, city_zh, province_zh, summary_zh, generated",
+    "bench_focus_area_terms": "id, name_zh",
 }
 
 
@@ -738,6 +739,13 @@ def zone_search_terms(zone_id, name_zh, city_zh="", province_zh="", summary_zh="
     )
 
 
+def focus_area_terms(focus_area_id, name_zh) -> tuple:
+    """A ``bench_focus_area_terms`` row: the Chinese label its zones are found by."""
+    from core.search import cjk_terms
+
+    return (focus_area_id, cjk_terms(name_zh))
+
+
 STAGING_TABLES = """
 CREATE UNLOGGED TABLE bench_document_terms (
     id bigint PRIMARY KEY, title_zh text, doc_number text, summary_zh text, body_zh text);
@@ -745,11 +753,13 @@ CREATE UNLOGGED TABLE bench_part_terms (document_id bigint, ord int, text_en tex
 CREATE UNLOGGED TABLE bench_zone_terms (
     id bigint PRIMARY KEY, name_zh text, city_zh text, province_zh text, summary_zh text,
     generated boolean);
+CREATE UNLOGGED TABLE bench_focus_area_terms (id bigint PRIMARY KEY, name_zh text);
 CREATE AGGREGATE bench_tsvector_agg(tsvector) (
     SFUNC = tsvector_concat, STYPE = tsvector, INITCOND = '');
 """
 DROP_STAGING = """
-DROP TABLE IF EXISTS bench_document_terms, bench_part_terms, bench_zone_terms;
+DROP TABLE IF EXISTS bench_document_terms, bench_part_terms, bench_zone_terms,
+    bench_focus_area_terms;
 DROP AGGREGATE IF EXISTS bench_tsvector_agg(tsvector);
 """
 
@@ -794,6 +804,15 @@ UPDATE zones_zone z SET search_vector =
     || setweight(to_tsvector('simple'::regconfig, t.province_zh), 'B')
     || setweight(to_tsvector('english'::regconfig, COALESCE(z.summary_en, '')), 'C')
     || setweight(to_tsvector('simple'::regconfig, t.summary_zh), 'C')
+    || COALESCE((
+        SELECT bench_tsvector_agg(
+            setweight(to_tsvector('english'::regconfig, COALESCE(f.name_en, '')), 'B')
+            || setweight(to_tsvector('simple'::regconfig, ft.name_zh), 'B')
+            ORDER BY f.name_en, f.id)
+        FROM zones_zone_focus_areas zf
+        JOIN zones_focusarea f ON f.id = zf.focusarea_id
+        JOIN bench_focus_area_terms ft ON ft.id = f.id
+        WHERE zf.zone_id = z.id), ''::tsvector)
 FROM bench_zone_terms t, zones_province p
 WHERE t.id = z.id AND t.generated AND p.id = z.province_id
 """
@@ -961,6 +980,13 @@ def generate(documents: int, zones: int, seed: int, workers: int, force: bool = 
             ("zones_zone", zone_rows),
             ("zones_zone_focus_areas", zone_focus_rows),
             ("bench_zone_terms", zone_terms),
+            (
+                "bench_focus_area_terms",
+                [
+                    focus_area_terms(pk, name_zh)
+                    for pk, name_zh in FocusArea.objects.values_list("pk", "name_zh_hans")
+                ],
+            ),
         ):
             with cursor.copy(f"COPY {table} ({COPY_COLUMNS[table]}) FROM STDIN") as copy:
                 copy.write("".join(copy_line(row) for row in rows))
@@ -1026,7 +1052,10 @@ def generate(documents: int, zones: int, seed: int, workers: int, force: bool = 
     with psycopg.connect(database_url, autocommit=True) as admin:
         mark = step("Computing search vectors in SQL")
         admin.execute("CREATE INDEX ON bench_part_terms (document_id, ord)")
-        admin.execute("ANALYZE bench_document_terms, bench_part_terms, bench_zone_terms")
+        admin.execute(
+            "ANALYZE bench_document_terms, bench_part_terms, bench_zone_terms, "
+            "bench_focus_area_terms"
+        )
         last_id = first_document_id + generated_documents
         bounds = [
             first_document_id + (last_id - first_document_id) * part // workers

@@ -5,9 +5,10 @@ fields in every response, and the language of its messages follows Accept-Langua
 """
 
 from django.urls import include, path, re_path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from drf_spectacular.views import SpectacularSwaggerSplitView
 from rest_framework.routers import SimpleRouter
 
+from core.api.schema_view import SchemaView
 from core.api.views import ApiRootView, api_not_found
 from policies.api import (
     AuthorityViewSet,
@@ -37,7 +38,7 @@ router.register("releases", ReleaseViewSet, basename="release")
 urlpatterns = [
     path("v1/", ApiRootView.as_view(resources=router.registry), name="root"),
     path("v1/", include(router.urls)),
-    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("schema/", SchemaView.as_view(), name="schema"),
     path(
         "docs/",
         SpectacularSwaggerSplitView.as_view(

@@ -381,6 +381,10 @@ def facet_label(facet: Facet, row: dict, *, chinese: bool) -> str:
         with translation.override("zh-hans" if chinese else "en"):
             if facet.choices is not None:
                 return str(facet.choices.get(value, value))
+            if facet.label_en:
+                # The value's label, with the related record's name from the row.
+                name = (chinese and row.get(facet.label_zh)) or row.get(facet.label_en) or ""
+                return str(facet.label_format(value, name))
             return str(facet.label_format(value))
     label = (chinese and row.get(facet.label_zh)) or row.get(facet.label_en) or ""
     qualifier = (chinese and row.get(facet.qualifier_zh)) or row.get(facet.qualifier_en)

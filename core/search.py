@@ -8,6 +8,7 @@ characters exactly where it occurs, with the GIN index; a single character match
 """
 
 import re
+from dataclasses import dataclass, replace
 
 from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.db.models import Value
@@ -46,34 +47,98 @@ def normalise_query(q: str) -> str:
     return " ".join(q.split())[:MAX_QUERY_LENGTH]
 
 
+@dataclass(frozen=True)
+class Term:
+    """One thing a reader asked for: a word or a quoted phrase, in English or in Chinese."""
+
+    text: str
+    chinese: bool
+    phrase: bool = False
+    excluded: bool = False
+    # Joined to the term before it by ``or`` rather than by "and".
+    alternative: bool = False
+
+
+# A word, or a phrase in straight or curly quotes (the closing quote may be missing), with an
+# optional minus sign in front.
+TOKEN = re.compile(
+    r'(?P<minus>[-－]?)(?:["“”「『](?P<phrase>[^"“”」』]*)["“”」』]?|(?P<word>[^\s"“”「『]+))'
+)
+
+
+def parse_query(q: str) -> tuple[Term, ...]:
+    """The terms of what a reader typed, the same way in English and in Chinese.
+
+    ``-word`` leaves a word out, ``"a phrase"`` matches the words in that order, ``or`` between
+    two terms takes either. Chinese runs are terms of their own: ``-天津`` leaves out 天津 and
+    ``"智能 港口"`` is the phrase 智能港口 (Chinese is written without spaces).
+    """
+    terms: list[Term] = []
+    alternative = False
+    for match in TOKEN.finditer(normalise_query(q)):
+        excluded = bool(match["minus"])
+        phrase = match["phrase"] is not None
+        text = match["phrase"] if phrase else match["word"]
+        if not phrase and not excluded and text.lower() == "or":
+            alternative = bool(terms)
+            continue
+        runs = CJK_RUN.findall(text)
+        latin = " ".join(re.findall(r"\w+", CJK_RUN.sub(" ", text)))
+        parts = [Term("".join(runs), True, phrase, excluded)] if phrase and runs else []
+        if not phrase:
+            parts = [Term(run, True, False, excluded) for run in runs]
+        if latin:
+            parts.append(Term(latin, False, phrase and " " in latin, excluded))
+        for part in parts:
+            terms.append(replace(part, alternative=alternative))
+            alternative = False
+    return tuple(terms)
+
+
+def term_query(term: Term) -> SearchQuery:
+    """The tsquery of one term, ignoring whether it is excluded."""
+    if not term.chinese:
+        search_type = "phrase" if term.phrase else "plain"
+        return SearchQuery(term.text, search_type=search_type, config="english")
+    if len(term.text) == 1:
+        return SearchQuery(f"{term.text}:*", search_type="raw", config="simple")
+    pairs = " ".join(term.text[i : i + 2] for i in range(len(term.text) - 1))
+    return SearchQuery(pairs, search_type="phrase", config="simple")
+
+
 def search_query(q: str) -> SearchQuery | None:
     """A tsquery for what a reader typed, or None when nothing searchable is left.
 
-    The English part uses ``websearch_to_tsquery`` (quotes, ``or``, ``-word``), which never
-    raises on odd input. Chinese runs become phrase queries over character pairs; they only ever
-    contain ideographs, so nothing a reader types reaches ``to_tsquery`` unescaped.
+    English terms go through ``plainto_tsquery`` and ``phraseto_tsquery`` (stemming, stop
+    words), which never raise on odd input. Chinese terms become phrase queries over character
+    pairs; they only ever contain ideographs, so nothing a reader types reaches ``to_tsquery``
+    unescaped.
     """
-    q = normalise_query(q)
-    if not q:
-        return None
     query: SearchQuery | None = None
-    for run in CJK_RUN.findall(q):
-        if len(run) == 1:
-            part = SearchQuery(f"{run}:*", search_type="raw", config="simple")
+    for term in parse_query(q):
+        part = ~term_query(term) if term.excluded else term_query(term)
+        if query is None:
+            query = part
+        elif term.alternative:
+            query = query | part
         else:
-            pairs = " ".join(run[i : i + 2] for i in range(len(run) - 1))
-            part = SearchQuery(pairs, search_type="phrase", config="simple")
-        query = part if query is None else query & part
-    latin = CJK_RUN.sub(" ", q).strip()
-    if re.search(r"\w", latin):
-        part = SearchQuery(latin, search_type="websearch", config="english")
-        query = part if query is None else query & part
+            query = query & part
     return query
 
 
-def cjk_fragments(q: str) -> list[str]:
-    """The Chinese runs of a query, for highlighting matches in Chinese text."""
-    return CJK_RUN.findall(normalise_query(q))
+def highlight_terms(q: str) -> tuple[SearchQuery | None, list[str]]:
+    """What to mark in results: a tsquery of the English terms a reader asked for, and their
+    Chinese terms. Excluded terms are not marked."""
+    english: SearchQuery | None = None
+    chinese: list[str] = []
+    for term in parse_query(q):
+        if term.excluded:
+            continue
+        if term.chinese:
+            chinese.append(term.text)
+        else:
+            english = term_query(term) if english is None else english | term_query(term)
+    return english, chinese
 
 
 # Highlighting. PostgreSQL marks English matches with these private-use characters rather than

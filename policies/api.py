@@ -45,6 +45,7 @@ from core.api.views import (
     WorkflowActionsMixin,
     WritableRegisterViewSet,
 )
+from core.dates import BUCKETS, iso_sql, period_counts
 from core.models import Source, may_see_drafts, published_q
 from policies.filters import DirectiveFilter, PolicyFilter
 from policies.models import (
@@ -90,6 +91,9 @@ class DirectiveURLField(serializers.Field):
 
 class DocumentSummarySerializer(serializers.ModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="api:policy-detail", lookup_field="slug")
+    issued_on = PartialDateField(
+        source="issued", help_text=gettext_lazy("As precise as the source.")
+    )
 
     class Meta:
         model = PolicyDocument
@@ -169,6 +173,13 @@ class PolicySerializer(serializers.ModelSerializer):
     authorities = AuthoritySummarySerializer(many=True, read_only=True)
     written = PartialDateField(help_text=gettext_lazy("成文日期, as precise as the source."))
     issued = PartialDateField(help_text=gettext_lazy("发布日期, as precise as the source."))
+    # The stored dates, written as precisely as they are known, like ``written`` and ``issued``.
+    written_on = PartialDateField(
+        source="written", help_text=gettext_lazy("As precise as the source.")
+    )
+    issued_on = PartialDateField(
+        source="issued", help_text=gettext_lazy("As precise as the source.")
+    )
     superseded_by = serializers.SerializerMethodField()
     batch = serializers.SerializerMethodField()
     programs = ProgramSummarySerializer(many=True, read_only=True)
@@ -187,6 +198,7 @@ class PolicySerializer(serializers.ModelSerializer):
             "title_en",
             "title_zh_hans",
             "doc_number",
+            "doc_number_known",
             "doc_type",
             "authorities",
             "written",
@@ -277,6 +289,7 @@ class PolicyWriteSerializer(RecordWriteSerializer):
             "title_en",
             "title_zh_hans",
             "doc_number",
+            "doc_number_known",
             "doc_type",
             "authorities",
             "written_on",
@@ -331,6 +344,7 @@ POLICY_CSV = CsvExport(
         Column("title_en", "title_en"),
         Column("title_zh_hans", "title_zh_hans"),
         Column("doc_number", "doc_number"),
+        Column("doc_number_known", "doc_number_known"),
         Column("doc_type", "doc_type"),
         *[
             Column(
@@ -343,9 +357,9 @@ POLICY_CSV = CsvExport(
             )
             for suffix, field in (("", "slug"), ("_en", "name_en"), ("_zh_hans", "name_zh_hans"))
         ],
-        Column("written_on", "written_on"),
+        Column("written_on", iso_sql("written_on")),
         Column("written_on_precision", "written_on_precision"),
-        Column("issued_on", "issued_on"),
+        Column("issued_on", iso_sql("issued_on")),
         Column("issued_on_precision", "issued_on_precision"),
         Column("validity", "validity"),
         *[
@@ -386,6 +400,28 @@ def document_prefetches():
         Prefetch("focus_areas", queryset=FocusArea.objects.order_by("name_en", "slug")),
         Prefetch("directives", queryset=directives),
     ]
+
+
+class PeriodCountSerializer(serializers.Serializer):
+    period = serializers.CharField(
+        help_text=gettext_lazy('A year ("2019") or a month ("2019-08"), in ISO 8601.')
+    )
+    count = serializers.IntegerField()
+
+
+class IssuedCountsSerializer(serializers.Serializer):
+    bucket = serializers.ChoiceField(choices=BUCKETS)
+    periods = PeriodCountSerializer(
+        many=True,
+        help_text=gettext_lazy(
+            "Oldest first. By month, documents known only to the year count under the year, "
+            "after its months."
+        ),
+    )
+
+
+class PolicyFacetsSerializer(FacetsSerializer):
+    issued = IssuedCountsSerializer(help_text=gettext_lazy("Documents by when published."))
 
 
 class PolicyViewSet(WorkflowActionsMixin, WritableRegisterViewSet):
@@ -451,16 +487,42 @@ class PolicyViewSet(WorkflowActionsMixin, WritableRegisterViewSet):
             )
         )
 
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "bucket",
+                str,
+                enum=list(BUCKETS),
+                description=str(
+                    gettext_lazy(
+                        "Count the documents by the year they were published (the default) or "
+                        "by the month, where the month is known."
+                    )
+                ),
+            )
+        ]
+    )
     @action(
         detail=False,
         methods=["get"],
         renderer_classes=[JSONRenderer],
-        serializer_class=FacetsSerializer,
+        serializer_class=PolicyFacetsSerializer,
     )
     def facets(self, request):
-        """For the current filters, how many documents each option of every filter would give."""
+        """For the current filters, how many documents each option of every filter would give,
+        and how many were published in each year or month (the home page's chart reads the
+        same counts)."""
+        bucket = request.query_params.get("bucket", "year")
+        if bucket not in BUCKETS:
+            raise InvalidParameters({"bucket": [_("Give “year” or “month”.")]})
         filterset = PolicyFilter(request.query_params, queryset=self.get_queryset())
-        return facets_response(self, request, filterset)
+
+        def issued():
+            counts = period_counts(filterset.qs, "issued_on", bucket)
+            periods = [{"period": period, "count": count} for period, count in counts]
+            return {"issued": {"bucket": bucket, "periods": periods}}
+
+        return facets_response(self, request, filterset, extra=issued)
 
 
 # -- directives ------------------------------------------------------------------------------

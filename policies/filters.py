@@ -4,9 +4,10 @@ import re
 
 import django_filters
 from django import forms
-from django.db.models import F, Q
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.dates import newest_first, oldest_first, overlapping_from
 from core.filters import (
     Facet,
     FacetedFilterSet,
@@ -21,8 +22,8 @@ from policies.models import Directive, DocumentType, PolicyDocument, Validity
 from zones.models import Authority, FocusArea, Program, Zone
 
 POLICY_ORDERINGS = {
-    "-issued_on": Ordering(_("Newest first"), english=(F("issued_on").desc(nulls_last=True),)),
-    "issued_on": Ordering(_("Oldest first"), english=(F("issued_on").asc(nulls_last=True),)),
+    "-issued_on": Ordering(_("Newest first"), english=newest_first("issued_on")),
+    "issued_on": Ordering(_("Oldest first"), english=oldest_first("issued_on")),
     "title": name_ordering(_("Title (A–Z)"), "title_en", "name_pinyin"),
     "-title": name_ordering(_("Title (Z–A)"), "title_en", "name_pinyin", descending=True),
     "relevance": Ordering(_("Best match"), relevance=True),
@@ -48,6 +49,17 @@ class IsoDateFilter(django_filters.DateFilter):
     field_class = IsoDateField
 
 
+class PeriodFromFilter(IsoDateFilter):
+    """On or after a date, where a date known only to the month or the year counts when its
+    period overlaps the range ("on or before" needs no such care: a period is stored as its
+    first day)."""
+
+    def filter(self, qs, value):
+        if value in (None, ""):
+            return qs
+        return qs.filter(overlapping_from(self.field_name, value))
+
+
 class PolicyFilter(FacetedFilterSet):
     q = SearchFilter(also_contains=("doc_number",))
     authority = SlugsFilter(
@@ -61,9 +73,7 @@ class PolicyFilter(FacetedFilterSet):
     program = SlugsFilter(
         field_name="programs", queryset=Program.objects.published(), label=_("Program")
     )
-    issued_after = IsoDateFilter(
-        field_name="issued_on", lookup_expr="gte", label=_("Published on or after")
-    )
+    issued_after = PeriodFromFilter(field_name="issued_on", label=_("Published on or after"))
     issued_before = IsoDateFilter(
         field_name="issued_on", lookup_expr="lte", label=_("Published on or before")
     )

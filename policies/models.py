@@ -111,6 +111,14 @@ class PolicyDocument(Publishable, SearchIndexed, PinyinSorted):
         validators=[validate_doc_number],
         help_text=_("发文字号, e.g. 国发〔2017〕35号. Leave empty if the document has none."),
     )
+    doc_number_known = models.BooleanField(
+        _("document number known"),
+        default=True,
+        help_text=_(
+            "Untick when the sources do not give the document's number; an empty number that "
+            "is known means the document has none."
+        ),
+    )
     doc_type = models.CharField(
         _("type"), max_length=12, choices=DocumentType.choices, default=DocumentType.NOTICE
     )
@@ -189,6 +197,11 @@ class PolicyDocument(Publishable, SearchIndexed, PinyinSorted):
                 | Q(issued_on__gte=F("written_on")),
                 name="document_published_on_or_after_written",
                 violation_error_message=_("A document is published on or after the date written."),
+            ),
+            models.CheckConstraint(
+                condition=Q(doc_number_known=True) | Q(doc_number=""),
+                name="document_unknown_number_is_empty",
+                violation_error_message=_("A document whose number is not known has no number."),
             ),
             models.UniqueConstraint(
                 fields=["doc_number"],

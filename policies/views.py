@@ -9,14 +9,14 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import DetailView, TemplateView
 
 from core.charts import PALETTE, Series, stacked_bar_chart
+from core.dates import period_counts
 from core.filters import chinese_active
 from core.models import Status
 from core.search import (
-    CJK_RUN,
     HIGHLIGHT_START,
     MAX_QUERY_LENGTH,
-    cjk_fragments,
     headline,
+    highlight_terms,
     marked_html,
     normalise_query,
     search_query,
@@ -32,7 +32,7 @@ from policies.models import (
 )
 from zones.filters import ZoneFilter
 from zones.models import Program, Zone
-from zones.views import designations_chart, program_colours, years_with_counts, zones_geojson
+from zones.views import designations_chart, program_colours, zones_geojson
 
 SUMMARY_WORDS = 45
 
@@ -42,11 +42,6 @@ def is_public(record) -> bool:
     return record.status == Status.PUBLISHED and (
         record.go_live_at is None or record.go_live_at <= timezone.now()
     )
-
-
-def _english_query(q: str):
-    """The query without its Chinese runs: what ``ts_headline`` can mark in English text."""
-    return search_query(CJK_RUN.sub(" ", q))
 
 
 def highlight(records, q: str, fields: dict[str, bool]) -> None:
@@ -59,8 +54,7 @@ def highlight(records, q: str, fields: dict[str, bool]) -> None:
     records = list(records)
     if not records or not q:
         return
-    runs = cjk_fragments(q)
-    english = _english_query(q)
+    english, runs = highlight_terms(q)
     chinese = chinese_active()
     marked = {}
     if english is not None:
@@ -103,7 +97,8 @@ class HomeView(TemplateView):
         )
         programs = list(Program.objects.published().for_listing().order_by("slug"))
         colours = program_colours(programs)
-        documents_by_year = years_with_counts(PolicyDocument.objects.published(), "issued_on")
+        # The counts /api/v1/policies/facets/ gives by year.
+        documents_by_year = period_counts(PolicyDocument.objects.published(), "issued_on")
         latest = PolicyDocument.objects.published().for_listing()[:5]
         return super().get_context_data(
             zone_count=len(zones),
@@ -121,14 +116,8 @@ class HomeView(TemplateView):
             documents_chart=stacked_bar_chart(
                 title=_("Policy documents published each year"),
                 description=_("Documents in the register by the year they were published."),
-                categories=[str(year) for year, _count in documents_by_year],
-                series=[
-                    Series(
-                        _("Documents"),
-                        PALETTE[0],
-                        {str(year): count for year, count in documents_by_year},
-                    )
-                ],
+                categories=[year for year, _count in documents_by_year],
+                series=[Series(_("Documents"), PALETTE[0], dict(documents_by_year))],
             ),
             latest_documents=latest,
             **kwargs,

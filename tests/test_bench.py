@@ -13,12 +13,14 @@ from bench.generate import (
     copy_line,
     directive_terms,
     document_terms,
+    focus_area_terms,
     principle_terms,
     zone_search_terms,
 )
 from policies.models import Directive, PolicyDocument
 from tests.factories import (
     DirectiveFactory,
+    FocusAreaFactory,
     PolicyDocumentFactory,
     PrincipleFactory,
     ProvinceFactory,
@@ -78,6 +80,11 @@ def test_generated_search_vectors_equal_what_the_app_stores():
         summary_en="Ports and intelligent manufacturing.",
         summary_zh_hans="建设智能港口，发展智能制造。",
     )
+    areas = [
+        FocusAreaFactory(name_en="Smart port", name_zh_hans="智能港口"),
+        FocusAreaFactory(name_en="Intelligent manufacturing", name_zh_hans="智能制造"),
+    ]
+    zone.focus_areas.set(areas)
     document = PolicyDocumentFactory(
         title_en="Notice on pilot zones",
         title_zh_hans="关于支持建设人工智能创新应用先导区的函",
@@ -138,6 +145,11 @@ def test_generated_search_vectors_equal_what_the_app_stores():
                     zone.pk, zone.name_zh_hans, zone.city_zh_hans, "天津市", zone.summary_zh_hans
                 )
             ],
+        )
+        copy_rows(
+            "bench_focus_area_terms",
+            "id, name_zh",
+            [focus_area_terms(area.pk, area.name_zh_hans) for area in areas],
         )
         for table in ("policies_policydocument", "zones_zone", "policies_directive"):
             cursor.execute(f"UPDATE {table} SET search_vector = NULL")

@@ -27,6 +27,7 @@ from core.api.views import (
     WorkflowActionsMixin,
     WritableRegisterViewSet,
 )
+from core.dates import iso_sql
 from core.models import may_see_drafts, published_q
 from zones.filters import ZoneFilter
 from zones.geojson import feature_collection
@@ -97,6 +98,8 @@ class BatchSummarySerializer(serializers.ModelSerializer):
     key = serializers.SerializerMethodField()
     url = BatchURLField()
 
+    announced_on = PartialDateField(source="announced", help_text=_("As precise as the source."))
+
     class Meta:
         model = Batch
         fields = ["key", "number", "announced_on", "announced_on_precision", "url"]
@@ -142,6 +145,7 @@ class ZoneSerializer(serializers.ModelSerializer):
     province = ProvinceSummarySerializer(read_only=True)
     region = RegionSummarySerializer(source="province.region", read_only=True, allow_null=True)
     approved = PartialDateField(help_text=_("The approval date as precise as the source gives it."))
+    approved_on = PartialDateField(source="approved", help_text=_("As precise as the source."))
     latitude = serializers.FloatField(read_only=True, allow_null=True)
     longitude = serializers.FloatField(read_only=True, allow_null=True)
     focus_areas = FocusAreaSummarySerializer(many=True, read_only=True)
@@ -251,7 +255,7 @@ ZONE_CSV = CsvExport(
         Column("region_name_zh_hans", "province__region__name_zh_hans"),
         Column("city_en", "city_en"),
         Column("city_zh_hans", "city_zh_hans"),
-        Column("approved_on", "approved_on"),
+        Column("approved_on", iso_sql("approved_on")),
         Column("approved_on_precision", "approved_on_precision"),
         Column("latitude", "latitude"),
         Column("longitude", "longitude"),
@@ -326,7 +330,8 @@ class ZoneViewSet(WorkflowActionsMixin, WritableRegisterViewSet):
         return facets_response(self, request, filterset)
 
 
-def facets_response(view, request, filterset):
+def facets_response(view, request, filterset, extra=None):
+    """The facet counts of ``filterset``; ``extra()`` gives more members of the answer."""
     check_filters(filterset, request.query_params)
     not_modified, etag, version = view.not_modified_or_validators(request)
     if not_modified is not None:
@@ -345,7 +350,9 @@ def facets_response(view, request, filterset):
         ]
         for name, options in filterset.facet_counts().items()
     }
-    response = Response({"count": filterset.qs.count(), "facets": facets})
+    response = Response(
+        {"count": filterset.qs.count(), "facets": facets, **(extra() if extra else {})}
+    )
     set_validators(response, etag, version)
     return response
 
@@ -434,6 +441,7 @@ class BatchSerializer(serializers.ModelSerializer):
     html_url = serializers.SerializerMethodField()
     program = ProgramSummarySerializer(read_only=True)
     announced = PartialDateField(help_text=_("The announcement date as precise as the source."))
+    announced_on = PartialDateField(source="announced", help_text=_("As precise as the source."))
     zone_count = serializers.IntegerField(read_only=True)
 
     class Meta:
@@ -480,7 +488,7 @@ class BatchViewSet(RegisterViewSet):
         columns=[
             Column("program", "program__slug"),
             Column("number", "number"),
-            Column("announced_on", "announced_on"),
+            Column("announced_on", iso_sql("announced_on")),
             Column("announced_on_precision", "announced_on_precision"),
             Column("note_en", "note_en"),
             Column("note_zh_hans", "note_zh_hans"),

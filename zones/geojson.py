@@ -35,3 +35,21 @@ def feature_collection(zones, *, html_url) -> dict:
             if zone.latitude is not None and zone.longitude is not None
         ],
     }
+
+
+def places_collection(zones, *, html_url) -> dict:
+    """One Point feature per place for the site's maps, listing in ``zones`` every zone there.
+
+    A city can hold a zone of each program at the same point; two markers there would hide
+    each other, so the place's marker names and links to all of its zones.
+    """
+    places: dict[tuple, dict] = {}
+    for feature in feature_collection(zones, html_url=html_url)["features"]:
+        zone = feature["properties"]
+        place = places.setdefault(
+            tuple(feature["geometry"]["coordinates"]),
+            {**feature, "properties": {**zone, "zones": []}},
+        )
+        place["properties"]["zones"].append(zone)
+        place["properties"]["name"] = " · ".join(z["name"] for z in place["properties"]["zones"])
+    return {"type": "FeatureCollection", "features": list(places.values())}

@@ -123,6 +123,12 @@ class FocusArea(PinyinSorted, models.Model):
     def __str__(self):
         return self.name
 
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        # Zones are found by the labels of their focus areas: a new label is searchable at once.
+        for zone in self.zones.all():
+            zone.refresh_search_vector()
+
     def get_absolute_url(self):
         return reverse("zones:focus-area-detail", kwargs={"slug": self.slug})
 
@@ -326,7 +332,7 @@ class Zone(Publishable, SearchIndexed, PinyinSorted):
 
     def search_texts(self):
         province = self.province if self.province_id else None
-        return [
+        texts = [
             (self.name_en, "en", "A"),
             (self.name_zh_hans, "zh-hans", "A"),
             (self.city_en, "en", "B"),
@@ -336,3 +342,9 @@ class Zone(Publishable, SearchIndexed, PinyinSorted):
             (self.summary_en, "en", "C"),
             (self.summary_zh_hans, "zh-hans", "C"),
         ]
+        if self.pk:
+            # The labels of its focus areas, so that searching for one finds the zone.
+            areas = self.focus_areas.order_by("name_en", "pk")
+            for name_en, name_zh in areas.values_list("name_en", "name_zh_hans"):
+                texts += [(name_en, "en", "B"), (name_zh, "zh-hans", "B")]
+        return texts

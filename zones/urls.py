@@ -1,11 +1,13 @@
 from django.urls import path
 
 from zones import views
+from zones.feeds import ZoneFeed
 
 app_name = "zones"
 
 urlpatterns = [
     path("zones/", views.ZoneListView.as_view(), name="list"),
+    path("zones/feed/", ZoneFeed(), name="feed"),
     path("zones/<slug:slug>/", views.ZoneDetailView.as_view(), name="detail"),
     path("focus-areas/", views.FocusAreaListView.as_view(), name="focus-area-list"),
     path("focus-areas/<slug:slug>/", views.FocusAreaDetailView.as_view(), name="focus-area-detail"),

@@ -1,7 +1,6 @@
 """The zones side of the public site: the zones list and map, a zone, focus areas, programs."""
 
 from django.db.models import Count, F, Prefetch
-from django.db.models.functions import ExtractYear
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView
@@ -10,7 +9,7 @@ from core.charts import PALETTE, Series, stacked_bar_chart
 from core.models import Source
 from core.views import FilteredListView, MemoizedDetailMixin, by_name
 from zones.filters import ZoneFilter
-from zones.geojson import feature_collection
+from zones.geojson import places_collection
 from zones.models import Batch, FocusArea, Program, Zone
 
 
@@ -19,7 +18,8 @@ def zone_page_url(zone) -> str:
 
 
 def zones_geojson(zones) -> dict:
-    return feature_collection(zones, html_url=zone_page_url)
+    """The zones for a page's map: one marker per place, listing every zone there."""
+    return places_collection(zones, html_url=zone_page_url)
 
 
 def program_colours(programs) -> dict[str, str]:
@@ -261,16 +261,3 @@ class ProgramDetailView(DetailView):
             feed_query=f"program={program.slug}",
             **kwargs,
         )
-
-
-def years_with_counts(queryset, field: str) -> list[tuple[int, int]]:
-    """(year, count) pairs of a date field, oldest first, in one aggregate query."""
-    rows = (
-        queryset.exclude(**{f"{field}__isnull": True})
-        .annotate(year=ExtractYear(field))
-        .order_by()
-        .values("year")
-        .annotate(count=Count("pk"))
-        .order_by("year")
-    )
-    return [(row["year"], row["count"]) for row in rows]

@@ -7,11 +7,16 @@ from rest_framework.exceptions import NotFound
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 
+from core.api.conditional import data_version
 from core.api.exceptions import InvalidParameters
+from core.cache import memoize
 from core.views import MemoizedCountPaginator
 
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
+DATA_AS_OF_DESCRIPTION = gettext_lazy(
+    "When the register's data last changed (a save, a withdrawal or a scheduled go-live)."
+)
 # Beyond this a page number cannot be meant: answer 400 before touching the database.
 MAX_PAGE_NUMBER = 1_000_000
 
@@ -77,8 +82,11 @@ class RegisterPagination(PageNumberPagination):
         return list(self.page)
 
     def get_paginated_response(self, data, **extra):
+        # When the register's data last changed, as Last-Modified says (core.api.conditional).
+        as_of = memoize("data-version", "", data_version).last_modified
         return Response(
             {
+                "data_as_of": as_of.isoformat(timespec="seconds") if as_of else None,
                 **extra,
                 "count": self.page.paginator.count,
                 "next": self.get_next_link(),
@@ -89,7 +97,17 @@ class RegisterPagination(PageNumberPagination):
 
     def get_paginated_response_schema(self, schema):
         paginated = super().get_paginated_response_schema(schema)
-        paginated["required"] = ["count", "next", "previous", "results"]
+        paginated["required"] = ["data_as_of", "count", "next", "previous", "results"]
+        paginated["properties"] = {
+            "data_as_of": {
+                "type": "string",
+                "format": "date-time",
+                "nullable": True,
+                "description": str(DATA_AS_OF_DESCRIPTION),
+                "example": "2021-02-22T10:30:00+00:00",
+            },
+            **paginated["properties"],
+        }
         paginated["properties"]["count"]["example"] = 23
         paginated["properties"]["next"]["example"] = "https://example.org/api/v1/zones/?page=2"
         paginated["properties"]["previous"]["example"] = None

@@ -1,6 +1,7 @@
 """The formats a list can answer in besides JSON: CSV (streamed) and GeoJSON."""
 
 import csv
+import datetime
 
 from django.http import StreamingHttpResponse
 from rest_framework.renderers import BaseRenderer, JSONRenderer
@@ -43,6 +44,9 @@ class _Echo:
 def _cell(value):
     if value is None:
         return ""
+    if isinstance(value, datetime.datetime):
+        # ISO 8601, as every other date in the exports: 2021-02-19T09:30:00+00:00.
+        return value.isoformat(timespec="seconds")
     if isinstance(value, list | tuple):
         return "; ".join(str(item) for item in value if item not in (None, ""))
     return escape_formula(value)

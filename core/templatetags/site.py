@@ -10,9 +10,12 @@ from django import template
 from django.conf import settings
 from django.urls import get_script_prefix, get_urlconf
 from django.urls import translate_url as django_translate_url
+from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
+from core.api.conditional import data_version
+from core.cache import memoize
 from core.text import render_markdown
 
 register = template.Library()
@@ -213,3 +216,18 @@ def map_tiles() -> dict:
 def get_label(form, name: str) -> str:
     field = form.fields.get(name)
     return field.label if field is not None else name
+
+
+@register.filter
+def html_datetime(moment) -> str:
+    """A moment for ``<time datetime>``: ISO 8601 to the second (HTML allows no microseconds)."""
+    if not moment:
+        return ""
+    return timezone.localtime(moment).isoformat(timespec="seconds")
+
+
+@register.simple_tag
+def data_as_of():
+    """When the register's data last changed (the latest save, delete or go-live), as the API's
+    Last-Modified says; read once per content generation."""
+    return memoize("data-version", "", data_version).last_modified

@@ -5,6 +5,7 @@
   "use strict";
 
   var NARROW = window.matchMedia("(max-width: 47.99rem)");
+  var PLACE_ZOOM = 5;
 
   function readJSON(id) {
     var element = document.getElementById(id);
@@ -23,18 +24,24 @@
     return textContent(text).innerHTML;
   }
 
+  // A place's popup lists every zone there (a city can hold a zone of each program).
   function popupContent(properties, label) {
     var box = document.createElement("div");
-    var link = document.createElement("a");
-    link.href = properties.url;
-    link.textContent = properties.name;
-    link.setAttribute("aria-label", label + ": " + properties.name);
-    var strong = document.createElement("strong");
-    strong.appendChild(link);
-    box.appendChild(strong);
-    var program = document.createElement("div");
-    program.textContent = properties.program_name;
-    box.appendChild(program);
+    (properties.zones || [properties]).forEach(function (zone) {
+      var entry = document.createElement("p");
+      entry.className = "map-popup__zone";
+      var link = document.createElement("a");
+      link.href = zone.url;
+      link.textContent = zone.name;
+      link.setAttribute("aria-label", label + ": " + zone.name);
+      var strong = document.createElement("strong");
+      strong.appendChild(link);
+      entry.appendChild(strong);
+      var program = document.createElement("div");
+      program.textContent = zone.program_name;
+      entry.appendChild(program);
+      box.appendChild(entry);
+    });
     return box;
   }
 
@@ -57,13 +64,14 @@
 
     var markers = L.geoJSON(zones, {
       pointToLayer: function (feature, latlng) {
+        var shared = (feature.properties.zones || []).length > 1;
         return L.circleMarker(latlng, {
-          radius: 7,
-          weight: 1.5,
-          color: "#ffffff",
+          radius: shared ? 9 : 7,
+          weight: shared ? 3 : 1.5,
+          color: shared ? "#1f2933" : "#ffffff",
           fillColor: colours[feature.properties.program] || "#0b5cad",
           fillOpacity: 0.9,
-          className: "zone-marker",
+          className: shared ? "zone-marker zone-marker--shared" : "zone-marker",
         });
       },
       onEachFeature: function (feature, layer) {
@@ -78,7 +86,8 @@
         return;
       }
       if (zones.features.length === 1) {
-        map.setView(bounds.getCenter(), 6);
+        // One place (a zone's page): the region around it, with its neighbouring provinces.
+        map.setView(bounds.getCenter(), PLACE_ZOOM);
       } else {
         map.fitBounds(bounds, { padding: [24, 24], maxZoom: 7 });
       }
@@ -107,6 +116,8 @@
       });
     markers.addTo(map);
     fit();
+    // The zoom the map opened at, for whoever reads the page's state (the browser tests).
+    element.dataset.zoom = String(map.getZoom());
     element.classList.add("map--ready");
   }
 

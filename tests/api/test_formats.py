@@ -1,6 +1,8 @@
 """CSV and GeoJSON, as a spreadsheet or a mapping library reads them."""
 
+import datetime
 import json
+import re
 
 import pytest
 from django.http import StreamingHttpResponse
@@ -153,3 +155,43 @@ def test_head_of_a_csv_export_reads_no_records(api, django_assert_max_num_querie
     assert response.status_code == 200
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert response["ETag"] == api.get("/api/v1/zones/", {"format": "csv"})["ETag"]
+
+
+def test_csv_and_json_write_dates_as_precisely_as_the_source(api):
+    zones = {row["slug"]: row for row in read_csv(api.get("/api/v1/zones/", {"format": "csv"}))}
+    documents = {
+        row["slug"]: row for row in read_csv(api.get("/api/v1/policies/", {"format": "csv"}))
+    }
+    listed = {
+        zone["slug"]: zone
+        for zone in api.get("/api/v1/zones/", {"page_size": 100}).json()["results"]
+    }
+    guideline = api.get("/api/v1/policies/most-pilot-zone-guideline-2019/").json()
+
+    assert zones["most-beijing"]["approved_on"] == "2019"
+    assert zones["miit-tianjin-binhai"]["approved_on"] == "2021-02-19"
+    assert documents["most-pilot-zone-guideline-2019"]["issued_on"] == "2019-08"
+    assert listed["most-beijing"]["approved_on"] == listed["most-beijing"]["approved"] == "2019"
+    assert guideline["issued_on"] == guideline["issued"] == "2019-08"
+    assert "2019-01-01" not in api.get("/api/v1/zones/", {"program": "most"}).content.decode()
+
+
+ISO_MOMENT = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}[+-]\d{2}:\d{2}")
+
+
+def test_csv_timestamps_are_iso_8601(api):
+    rows = read_csv(api.get("/api/v1/zones/", {"format": "csv"}))
+
+    for row in rows:
+        assert re.fullmatch(
+            r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}[+-]\d{2}:\d{2}", row["updated_at"]
+        )
+
+
+def test_list_responses_say_when_the_data_last_changed(api):
+    body = api.get("/api/v1/zones/").json()
+    changed = ZoneFactory(slug="late-arrival").updated_at
+
+    assert datetime.datetime.fromisoformat(body["data_as_of"]) <= changed
+    later = api.get("/api/v1/policies/").json()["data_as_of"]
+    assert datetime.datetime.fromisoformat(later) == changed.replace(microsecond=0)

@@ -4,6 +4,10 @@ import re
 
 import pytest
 from django.contrib.staticfiles import finders
+from django.utils import translation
+from drf_spectacular.generators import SchemaGenerator
+
+from core.api.schema_view import SchemaView
 
 pytestmark = pytest.mark.django_db
 
@@ -90,7 +94,10 @@ def test_lists_document_csv_and_zones_geojson_bodies(openapi):
 def test_reads_need_no_credentials_and_writes_do(openapi):
     zones = openapi["paths"]["/api/v1/zones/"]
 
-    assert {} in zones["get"]["security"]
+    # A public read shows no lock in the docs: it lists no security requirement at all.
+    assert "security" not in zones["get"]
+    assert "security" not in openapi
+    assert all("security" not in path["get"] for path in openapi["paths"].values() if "get" in path)
     assert {} not in zones["post"]["security"]
     assert {"tokenAuth": []} in zones["post"]["security"]
 
@@ -109,3 +116,23 @@ def test_the_docs_page_loads_only_files_the_app_serves(api):
     script = api.get("/api/docs/?script=")
     assert script["Content-Type"].startswith("application/javascript")
     assert "/api/schema/" in script.content.decode()
+
+
+def test_the_schema_is_built_once_per_process_and_language(api, monkeypatch):
+    builds = []
+    build = SchemaGenerator.get_schema
+
+    def counted(self, *args, **kwargs):
+        builds.append(translation.get_language())
+        return build(self, *args, **kwargs)
+
+    monkeypatch.setattr(SchemaView, "built", {})
+    monkeypatch.setattr(SchemaGenerator, "get_schema", counted)
+    first = api.get("/api/schema/?format=json")
+    second = api.get("/api/schema/?format=json")
+    chinese = api.get("/api/schema/?format=json", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    api.get("/api/schema/?format=json", HTTP_ACCEPT_LANGUAGE="zh-hans")
+
+    assert first.status_code == second.status_code == chinese.status_code == 200
+    assert first.content == second.content
+    assert builds == ["en", "zh-hans"]

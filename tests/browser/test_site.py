@@ -126,10 +126,15 @@ def test_a_reader_goes_from_home_to_a_notice_and_on_to_chinese(
     visit = Visit(site_chromium, device, live_server.url)
     page = visit.page
     try:
-        # Home: the counts, and a map of every published zone, each marker linking to its zone.
+        # Home: the counts, and a map of every published zone, one marker per place: six
+        # cities hold a zone of each program, so 23 zones are 17 markers.
         visit.goto("/")
         expect(page.locator("h1")).to_have_text("China's national AI pilot zones")
-        expect(page.locator("#home-map .zone-marker")).to_have_count(23)
+        expect(page.locator("#home-map .zone-marker")).to_have_count(17)
+        expect(page.locator("#home-map .zone-marker--shared")).to_have_count(6)
+        page.locator("#home-map .zone-marker--shared").first.dispatch_event("click")
+        expect(page.locator(".leaflet-popup-content a")).to_have_count(2)
+        page.locator("#home-map .leaflet-popup-close-button").click()
         expect(page.locator(".stats")).to_contain_text("23 zones")
         visit.check("1-home")
         page.locator("#home-map .zone-marker").first.dispatch_event("click")
@@ -161,6 +166,8 @@ def test_a_reader_goes_from_home_to_a_notice_and_on_to_chinese(
         page.locator("#results").get_by_role("link", name="Hangzhou", exact=True).click()
         expect(page.locator("h1")).to_have_text("Hangzhou")
         expect(page.locator("#zone-map .zone-marker")).to_have_count(1)
+        # The zone's own small map shows the region around it, not the whole country.
+        expect(page.locator("#zone-map")).to_have_attribute("data-zoom", "5")
         visit.check("4-zone")
         page.locator(".directive h3 a").first.click()
         expect(page).to_have_url(
@@ -188,9 +195,10 @@ def test_a_reader_goes_from_home_to_a_notice_and_on_to_chinese(
         expect(page.locator(".search-group mark").first).to_have_text("冬奥")
         visit.check("7-search-chinese")
 
-        # And the Chinese zones map shows the same 23 zones.
+        # And the Chinese zones map shows the same 23 zones, at their 17 places.
         visit.goto("/zh-hans/zones/?view=map")
-        expect(page.locator("#zones-map .zone-marker")).to_have_count(23)
+        expect(page.locator("#zones-map .zone-marker")).to_have_count(17)
+        expect(page.locator(".compact-list li")).to_have_count(23)
         visit.check("8-zones-map-chinese")
     finally:
         visit.close()

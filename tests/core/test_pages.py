@@ -1,12 +1,15 @@
 """Pages across the register: home, search, sitemap, robots.txt, and drafts on every surface."""
 
+import datetime
 import json
 import re
 import xml.etree.ElementTree as ET
 
 import pytest
+from django.utils import translation
 
 from core.models import Status
+from policies.views import highlight
 from tests.factories import (
     DirectiveFactory,
     FocusAreaFactory,
@@ -15,6 +18,7 @@ from tests.factories import (
     ZoneFactory,
 )
 from tests.site_fixtures import site_demo  # noqa: F401  (a fixture)
+from zones.models import Zone
 
 pytestmark = pytest.mark.django_db
 
@@ -47,8 +51,19 @@ def test_home_shows_counts_map_timeline_charts_and_latest_documents(client, demo
     assert response.context["document_count"] == 7
     assert "<strong>23</strong> zones" in text
     features = embedded_json(text, "home-map-data")["features"]
-    assert len(features) == 23
-    assert {feature["properties"]["program"] for feature in features} == {"miit", "most"}
+    # One marker per place, listing every zone there: six cities hold a zone of each program.
+    assert len(features) == 17
+    zones = [zone for feature in features for zone in feature["properties"]["zones"]]
+    assert len(zones) == len({zone["slug"] for zone in zones}) == 23
+    assert {zone["program"] for zone in zones} == {"miit", "most"}
+    shared = [f["properties"] for f in features if len(f["properties"]["zones"]) == 2]
+    assert len(shared) == 6
+    beijing = next(p for p in shared if p["zones"][0]["slug"].endswith("-beijing"))
+    assert {zone["slug"] for zone in beijing["zones"]} == {"miit-beijing", "most-beijing"}
+    assert {zone["url"] for zone in beijing["zones"]} == {
+        "/zones/miit-beijing/",
+        "/zones/most-beijing/",
+    }
     # The timeline: MIIT batch 1 in 2019 with its three zones, batch 2 in 2021 with five.
     rounds = [
         (r["year"], r["program"].slug, r["batch"].number if r["batch"] else None, len(r["zones"]))
@@ -70,7 +85,9 @@ def test_home_in_chinese(client, demo):
     assert '<html lang="zh-Hans"' in response.text
     assert embedded_json(response.text, "home-map-data")["features"][0]["properties"]["name"]
     names = {
-        f["properties"]["name"] for f in embedded_json(response.text, "home-map-data")["features"]
+        zone["name"]
+        for f in embedded_json(response.text, "home-map-data")["features"]
+        for zone in f["properties"]["zones"]
     }
     assert "天津（滨海新区）" in names
 
@@ -284,7 +301,8 @@ def test_a_draft_never_appears_on_any_page_feed_sitemap_map_count_or_search(clie
     policies = client.get("/policies/?focus_area=deep-sea")
     assert policies.context["result_count"] == 1
     home = client.get("/")
-    slugs = {f["properties"]["slug"] for f in embedded_json(home.text, "home-map-data")["features"]}
+    places = embedded_json(home.text, "home-map-data")["features"]
+    slugs = {zone["slug"] for place in places for zone in place["properties"]["zones"]}
     assert "atlantis" not in slugs
     assert "hidden-zone" not in slugs
     assert client.get("/programs/hidden-program/").status_code == 404
@@ -300,3 +318,78 @@ def test_a_missing_page_answers_404_in_the_readers_language(client):
     assert '<meta name="robots" content="noindex">' in english.text
     assert chinese.status_code == 404
     assert "找不到页面" in chinese.text
+
+
+# ---- the umbrella name in Chinese -----------------------------------------------------------
+
+
+def test_chinese_pages_name_both_programs_zones_not_only_miits(client, demo):
+    """先导区 are MIIT's zones and 试验区 MOST's: the count, the navigation and the search box
+    of the Chinese pages name both."""
+    text = client.get("/zh-hans/").text
+
+    assert "<strong>23</strong> 个先导区和试验区" in text
+    nav = re.search(r'<nav class="site-nav".*?</nav>', text, re.S).group(0)
+    assert ">先导区和试验区</a>" in nav
+    assert 'placeholder="搜索先导区、试验区和文件"' in text
+
+
+def test_an_excluded_word_is_never_marked():
+    document = PolicyDocumentFactory(title_en="Tianjin smart port", title_zh_hans="天津智能港口")
+
+    highlight([document], "port -Tianjin", {"title": True})
+    english = document.title_html
+    with translation.override("zh-hans"):
+        highlight([document], "港口 -天津", {"title": True})
+
+    assert "<mark>port</mark>" in english
+    assert "<mark>Tianjin</mark>" not in english
+    assert document.title_html == "天津智能<mark>港口</mark>"
+
+
+def test_the_results_page_echoes_the_query_once_without_doubled_quotes(client, demo):
+    response = client.get("/search/", {"q": '"smart port" -Tianjin'})
+    text = response.text.replace("&quot;", '"')
+
+    assert 'results for <strong class="query">"smart port" -Tianjin</strong>.' in text
+    assert '“"' not in text
+    assert text.count('value=""smart port" -Tianjin"') == 1
+
+
+def test_a_focus_area_label_finds_the_zones_tagged_with_it(client, demo):
+    response = client.get("/search/", {"q": "intelligent manufacturing"})
+    chinese = client.get("/zh-hans/zones/", {"q": "智能制造"})
+
+    tagged = set(
+        Zone.objects.published()
+        .filter(focus_areas__slug="intelligent-manufacturing")
+        .values_list("slug", flat=True)
+    )
+    assert len(tagged) >= 2
+    assert tagged <= {zone.slug for zone in group(response, "zones")["results"]}
+    assert tagged <= {zone.slug for zone in chinese.context["object_list"]}
+
+
+def test_a_zone_is_found_by_a_focus_area_given_to_it_later_or_renamed(client):
+    zone = ZoneFactory(slug="port-zone", name_en="Harbour city")
+    area = FocusAreaFactory(name_en="Smart logistics", name_zh_hans="智慧物流")
+
+    zone.focus_areas.add(area)
+    assert "port-zone" in client.get("/zones/", {"q": "logistics"}).text
+    area.name_en = "Cold chain"
+    area.save()
+    assert "port-zone" in client.get("/zones/", {"q": "cold chain"}).text
+    zone.focus_areas.remove(area)
+    assert "port-zone" not in client.get("/zones/", {"q": "cold chain"}).text
+
+
+def test_the_home_page_and_the_lists_say_when_the_data_last_changed(client):
+    zone = ZoneFactory(slug="as-of-zone")
+    moment = zone.updated_at.astimezone(datetime.UTC).replace(microsecond=0)
+
+    for path in ["/", "/zones/", "/policies/", "/zh-hans/zones/"]:
+        text = client.get(path).text
+        stamp = re.search(r'class="data-as-of muted">[^<]*<time datetime="([^"]+)"', text)
+        assert stamp, path
+        assert datetime.datetime.fromisoformat(stamp.group(1)) == moment, path
+    assert "数据截至" in client.get("/zh-hans/").text

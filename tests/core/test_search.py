@@ -1,6 +1,6 @@
 import pytest
 
-from core.search import cjk_terms, search_query
+from core.search import Term, cjk_terms, parse_query, search_query
 from policies.models import PolicyDocument
 from tests.factories import PolicyDocumentFactory
 
@@ -42,3 +42,41 @@ def test_chinese_phrase_must_be_contiguous():
     PolicyDocumentFactory(title_zh_hans="滨江和海新")
 
     assert not PolicyDocument.objects.filter(search_vector=search_query("滨海")).exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("港口 -天津", {"ningbo"}),
+        ("smart port -Tianjin", {"ningbo"}),
+        ("港口 －天津", {"ningbo"}),
+        ('"智能 港口"', {"tianjin"}),
+        ("“智能港口”", {"tianjin"}),
+        ('"smart port"', {"tianjin"}),
+        ("天津 or 宁波", {"tianjin", "ningbo"}),
+    ],
+)
+def test_minus_and_quotes_work_in_chinese_as_in_english(typed, expected):
+    PolicyDocumentFactory(
+        slug="tianjin",
+        title_en="Tianjin smart port",
+        title_zh_hans="天津智能港口",
+    )
+    PolicyDocumentFactory(
+        slug="ningbo", title_en="Port of Ningbo, smart", title_zh_hans="宁波港口智能"
+    )
+
+    found = PolicyDocument.objects.filter(search_vector=search_query(typed))
+
+    assert {document.slug for document in found} == expected
+
+
+def test_the_parser_reads_words_phrases_exclusions_and_alternatives():
+    assert parse_query('"smart port" -天津 AI先导区 or 港口') == (
+        Term("smart port", chinese=False, phrase=True),
+        Term("天津", chinese=True, excluded=True),
+        Term("先导区", chinese=True),
+        Term("AI", chinese=False),
+        Term("港口", chinese=True, alternative=True),
+    )

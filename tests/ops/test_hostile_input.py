@@ -399,6 +399,8 @@ def test_the_corpus_reaches_every_kind_of_surface(surfaces):
         ("/api/v1/zones/", "format"),
         ("/api/v1/policies/", "ordering"),
         ("/api/v1/policies/facets/", "q"),
+        ("/api/v1/policies/facets/", "bucket"),
+        ("/zones/feed/", "batch"),
         ("/api/v1/changes/", "since"),
         ("/api/v1/regions/", "page_size"),
     ]:

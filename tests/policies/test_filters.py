@@ -1,8 +1,12 @@
+import datetime
+
 import pytest
 from django.http import QueryDict
+from rest_framework.test import APIClient
 
 from policies.filters import PolicyFilter
 from policies.models import PolicyDocument
+from tests.factories import AuthorityFactory, PolicyDocumentFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -71,3 +75,99 @@ def test_facets_count_only_published_zones_and_tell_namesakes_apart(demo):
     assert "miit-wuhan" not in zones
     assert zones["miit-chengdu"].label != zones["most-chengdu"].label
     assert zones["miit-beijing"].count == len(slugs("zone=miit-beijing"))
+
+
+# ---- dates as precise as the source ------------------------------------------------------
+
+
+@pytest.fixture
+def api_client():
+    return APIClient()
+
+
+@pytest.fixture
+def dated():
+    """Documents dated to the day, the month and the year, in one authority's list."""
+    issuer = AuthorityFactory(slug="dated-issuer")
+    for slug, issued_on, precision in [
+        ("day-2019-08-05", datetime.date(2019, 8, 5), "day"),
+        ("month-2019-08", datetime.date(2019, 8, 1), "month"),
+        ("day-2019-08-01", datetime.date(2019, 8, 1), "day"),
+        ("day-2019-11-02", datetime.date(2019, 11, 2), "day"),
+        ("year-2019", datetime.date(2019, 1, 1), "year"),
+        ("day-2020-01-01", datetime.date(2020, 1, 1), "day"),
+    ]:
+        PolicyDocumentFactory(
+            slug=slug, issued_on=issued_on, issued_on_precision=precision, authorities=[issuer]
+        )
+
+
+def test_a_range_includes_a_document_whose_known_month_or_year_overlaps_it(dated):
+    assert slugs("authority=dated-issuer&issued_after=2019-08-20&ordering=issued_on") == [
+        "month-2019-08",
+        "day-2019-11-02",
+        "year-2019",
+        "day-2020-01-01",
+    ]
+    assert slugs("authority=dated-issuer&issued_after=2019-09-01&issued_before=2019-12-31") == [
+        "day-2019-11-02",
+        "year-2019",
+    ]
+    assert slugs("authority=dated-issuer&issued_before=2019-03-31") == ["year-2019"]
+
+
+def test_within_a_day_month_or_year_the_more_precise_date_sorts_first(dated):
+    assert slugs("authority=dated-issuer&ordering=-issued_on") == [
+        "day-2020-01-01",
+        "day-2019-11-02",
+        "day-2019-08-05",
+        "day-2019-08-01",
+        "month-2019-08",
+        "year-2019",
+    ]
+    assert slugs("authority=dated-issuer&ordering=issued_on") == [
+        "day-2019-08-01",
+        "day-2019-08-05",
+        "month-2019-08",
+        "day-2019-11-02",
+        "year-2019",
+        "day-2020-01-01",
+    ]
+
+
+def test_the_list_page_states_the_rule_for_dates_of_a_month_or_a_year(client, dated):
+    english = client.get("/policies/", {"authority": "dated-issuer"})
+    chinese = client.get("/zh-hans/policies/", {"authority": "dated-issuer"})
+
+    assert "included when that month or year overlaps these dates" in english.text
+    assert "与所选日期范围有重叠即会列出" in chinese.text
+
+
+def test_facets_count_documents_by_year_or_by_month_where_known(api_client, dated):
+    by_year = api_client.get("/api/v1/policies/facets/", {"authority": "dated-issuer"})
+    by_month = api_client.get(
+        "/api/v1/policies/facets/", {"authority": "dated-issuer", "bucket": "month"}
+    )
+    wrong = api_client.get("/api/v1/policies/facets/", {"bucket": "week"})
+
+    assert by_year.json()["issued"] == {
+        "bucket": "year",
+        "periods": [{"period": "2019", "count": 5}, {"period": "2020", "count": 1}],
+    }
+    assert by_month.json()["issued"]["periods"] == [
+        {"period": "2019-08", "count": 3},
+        {"period": "2019-11", "count": 1},
+        {"period": "2019", "count": 1},
+        {"period": "2020-01", "count": 1},
+    ]
+    assert wrong.status_code == 400
+    assert "bucket" in wrong.json()["error"]["details"]
+
+
+def test_the_home_chart_counts_what_the_api_counts_by_year(client, api_client, dated):
+    periods = api_client.get("/api/v1/policies/facets/").json()["issued"]["periods"]
+    chart = client.get("/").context["documents_chart"]
+
+    assert [(period["period"], period["count"]) for period in periods] == [
+        (category, chart.series[0].values[category]) for category in chart.categories
+    ]

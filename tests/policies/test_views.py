@@ -55,7 +55,7 @@ def test_the_list_shows_the_published_documents_newest_first(client, demo):
         ("authority=miit", 2),
         ("authority=most", 4),
         ("authority=miit&authority=state-council", 3),
-        ("doc_type=letter", 3),
+        ("doc_type=letter", 4),
         ("doc_type=guideline&doc_type=plan", 3),
         ("zone=miit-beijing", 1),
         ("zone=most-shenzhen", 1),
@@ -317,7 +317,7 @@ def test_the_feed_is_atom_with_every_published_document(client, demo):
     ("query", "expected"),
     [
         ("zone=miit-beijing", 1),
-        ("doc_type=letter", 3),
+        ("doc_type=letter", 4),
         ("authority=most&issued_after=2020-01-01", 2),
         ("q=滨海", 1),
         ("validity=repealed", 1),
@@ -383,3 +383,68 @@ def test_the_sort_menu_shows_best_match_while_searching(client, demo):
     assert '<option value="relevance" selected>Best match</option>' in searching.text
     assert '<option value="-issued_on" selected>Newest first</option>' in browsing.text
     assert '<option value="title" selected>Title (A–Z)</option>' in chosen.text
+
+
+# ---- the document number and the type -----------------------------------------------------
+
+
+def test_a_number_the_sources_do_not_give_reads_not_known_and_none_stays_for_none(client, demo):
+    unknown = client.get(f"/policies/{NOTICE}/")
+    unknown_zh = client.get(f"/zh-hans/policies/{NOTICE}/")
+    PolicyDocumentFactory(slug="numberless", doc_number="", doc_number_known=True)
+    numberless = client.get("/zh-hans/policies/numberless/")
+
+    assert 'Document number</dt><dd><span class="muted">not known</span>' in unknown.text
+    assert re.search(r"<dd><span class=\"muted\">不详</span>", unknown_zh.text)
+    assert re.search(r"<dd><span class=\"muted\">无</span>", numberless.text)
+
+
+def test_the_second_batch_notice_is_a_letter_as_its_chinese_title_says(client, demo):
+    response = client.get("/api/v1/policies/", {"doc_type": "letter"})
+
+    letters = {row["slug"]: row for row in response.json()["results"]}
+    assert letters[NOTICE]["doc_type"] == "letter"
+    assert letters[NOTICE]["title_zh_hans"].endswith("的函")
+    assert letters[NOTICE]["doc_number"] == ""
+    assert letters[NOTICE]["doc_number_known"] is False
+
+
+def test_the_fallback_note_calls_an_english_text_a_translation(client, demo):
+    PolicyDocumentFactory(slug="english-only", summary_en="Only in English.", summary_zh_hans="")
+
+    response = client.get("/zh-hans/policies/english-only/")
+
+    assert "以下显示英文译文" in response.text
+    assert "英文原文" not in response.text
+
+
+def test_feed_titles_name_the_filters_they_follow(client, demo):
+    plain = ET.fromstring(client.get("/policies/feed/").content)
+    filtered = ET.fromstring(client.get("/policies/feed/?authority=most&doc_type=letter").content)
+    chinese = ET.fromstring(client.get("/zh-hans/policies/feed/?doc_type=letter").content)
+
+    assert plain.findtext(f"{ATOM}title") == "AI Pilot Zones: policy documents"
+    assert filtered.findtext(f"{ATOM}title") == (
+        "AI Pilot Zones: policy documents, filtered by "
+        "Issuing authority: Ministry of Science and Technology; Type: Letter or reply"
+    )
+    assert (
+        chinese.findtext(f"{ATOM}title")
+        == "人工智能先导区和试验区：政策文件（筛选条件：类型: 函或批复）"
+    )
+
+
+def test_feed_entries_date_a_document_as_precisely_as_the_source(client, demo):
+    PolicyDocumentFactory(
+        slug="august-plan",
+        issued_on=datetime.date(2019, 8, 1),
+        issued_on_precision="month",
+        authorities=[AuthorityFactory(slug="august-issuer")],
+    )
+
+    root = ET.fromstring(client.get("/policies/feed/?authority=august-issuer").content)
+    entry = root.find(f"{ATOM}entry")
+
+    assert entry.findtext("{http://purl.org/dc/elements/1.1/}date") == "2019-08"
+    assert entry.find(f"{ATOM}published") is None
+    assert b"2019-08-01" not in ET.tostring(entry)

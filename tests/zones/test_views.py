@@ -2,6 +2,7 @@
 
 import json
 import re
+import xml.etree.ElementTree as ET
 
 import pytest
 
@@ -102,7 +103,10 @@ def test_facet_counts_are_shown_beside_each_choice(client, demo):
     response = client.get("/zones/?program=miit")
 
     assert 'name="batch" value="2" id="f-batch-2"' in response.text
-    assert re.search(r'for="f-batch-2">Batch 2 <span class="count">5</span>', response.text)
+    # A batch is named with its program: each program numbers its own batches.
+    assert re.search(r'for="f-batch-2">MIIT batch 2 <span class="count">5</span>', response.text)
+    chinese = client.get("/zh-hans/zones/?program=miit")
+    assert 'for="f-batch-2">工信部先导区第2批 <span class="count">5</span>' in chinese.text
     # The chosen program stays ticked and its sibling still offers its own count.
     assert re.search(r'value="miit" id="f-program-miit" checked', response.text)
     assert re.search(r'for="f-program-most">[^<]+<span class="count">15</span>', response.text)
@@ -234,7 +238,7 @@ def test_the_language_switch_keeps_the_page_and_its_filters(client, demo):
     assert 'href="/zones/?program=miit&amp;focus_area=smart-finance"' in chinese.text
     assert '<html lang="zh-Hans"' in chinese.text
     assert "<summary>筛选</summary>" in chinese.text
-    assert "3 个先导区" in chinese.text
+    assert "3 个先导区和试验区" in chinese.text
 
 
 def test_canonical_and_hreflang_alternates_name_both_languages(client, demo):
@@ -408,3 +412,41 @@ def test_with_a_rejected_value_the_other_filters_still_offer_their_choices(clien
     facets = response.context["facets"]
     assert {option.value: option.count for option in facets["batch"]} == {"1": 3, "2": 5}
     assert [option.value for option in facets["program"] if option.selected] == ["miit"]
+
+
+# ---- the zones feed -------------------------------------------------------------------------
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+def test_the_zones_feed_takes_the_list_filters_and_names_them(client, demo):
+    feed = client.get("/zones/feed/?program=miit&batch=2")
+    page = client.get("/zones/?program=miit&batch=2")
+    root = ET.fromstring(feed.content)
+
+    assert feed.status_code == 200
+    assert feed["Content-Type"].startswith("application/atom+xml")
+    links = [entry.find(f"{ATOM}link").get("href") for entry in root.findall(f"{ATOM}entry")]
+    assert sorted(links) == sorted(
+        f"http://testserver{zone.get_absolute_url()}" for zone in page.context["object_list"]
+    )
+    assert len(links) == 5
+    assert root.findtext(f"{ATOM}title") == (
+        "AI Pilot Zones: zones, filtered by "
+        "Program: National AI Innovation and Application Pilot Zones; Batch: 2"
+    )
+    assert 'href="/zones/feed/?program=miit&amp;batch=2"' in page.text
+
+
+def test_the_zones_feed_gives_every_zone_newest_first_and_refuses_bad_filters(client, demo):
+    root = ET.fromstring(client.get("/zones/feed/").content)
+    dates = [entry.findtext(f"{DC}date") for entry in root.findall(f"{ATOM}entry")]
+
+    assert root.findtext(f"{ATOM}title") == "AI Pilot Zones: zones"
+    assert len(dates) == 23
+    assert dates == sorted(dates, reverse=True)
+    assert client.get("/zones/feed/?batch=abc").status_code == 400
+    assert 'href="/zones/feed/"' in client.get("/").text
+
+
+DC = "{http://purl.org/dc/elements/1.1/}"
