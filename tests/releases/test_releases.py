@@ -296,7 +296,7 @@ def test_the_api_lists_releases_newest_first_with_file_checksums(
     first = release_cut()
     second = release_cut()
 
-    with django_assert_max_num_queries(4):
+    with django_assert_max_num_queries(5):
         response = client.get("/api/v1/releases/")
 
     data = response.json()
