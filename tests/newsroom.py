@@ -20,6 +20,8 @@ def ensure_roles():
     ):
         migration = importlib.import_module("core.migrations.0002_newsroom_groups")
         migration.create_groups(apps, None)
+        releases = importlib.import_module("releases.migrations.0002_publishers_cut_releases")
+        releases.grant(apps, None)
 
 
 def make_user(username, *, groups=(), staff=True, superuser=False, codenames=(), password=None):

@@ -29,6 +29,9 @@ CONTENT = {
     "policies": ["policydocument", "principle", "directive", "documentrelation", "attachment"],
 }
 PUBLISHABLE = {"zones": ["program", "batch", "zone"], "policies": ["policydocument"]}
+# Data releases: everyone in the newsroom may look at them; publishers cut them.
+RELEASES_VIEW = {"releases.view_release", "releases.view_releasefile"}
+RELEASES_CUT = {"releases.add_release"}
 
 
 def codenames(group_name):
@@ -44,7 +47,7 @@ def expected(actions, models):
 
 
 def test_editors_add_change_and_view_the_register_and_nothing_else():
-    assert codenames("Editors") == expected(["add", "change", "view"], CONTENT)
+    assert codenames("Editors") == expected(["add", "change", "view"], CONTENT) | RELEASES_VIEW
 
 
 def test_the_migration_sets_exact_permissions_on_groups_that_drifted():
@@ -53,13 +56,16 @@ def test_the_migration_sets_exact_permissions_on_groups_that_drifted():
 
     newsroom.ensure_roles()
 
-    assert codenames("Editors") == expected(["add", "change", "view"], CONTENT)
+    assert codenames("Editors") == expected(["add", "change", "view"], CONTENT) | RELEASES_VIEW
     assert "policies.publish_policydocument" in codenames("Publishers")
 
 
 def test_publishers_also_delete_and_publish():
     assert codenames("Publishers") == (
-        expected(["add", "change", "view", "delete"], CONTENT) | expected(["publish"], PUBLISHABLE)
+        expected(["add", "change", "view", "delete"], CONTENT)
+        | expected(["publish"], PUBLISHABLE)
+        | RELEASES_VIEW
+        | RELEASES_CUT
     )
 
 

@@ -426,3 +426,10 @@ def test_nobody_changes_or_deletes_a_release_in_the_admin():
     assert release.files.get(name="zones.csv").sha256 in page.text
     assert deleting.status_code == 403
     assert Release.objects.get().note == "As cut."
+
+
+def test_the_sitemap_lists_the_data_page_in_both_languages(client):
+    sitemap = client.get("/sitemap.xml")
+
+    assert "http://testserver/data/</loc>" in sitemap.text
+    assert 'hreflang="zh-hans" href="http://testserver/zh-hans/data/"' in sitemap.text
