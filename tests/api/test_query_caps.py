@@ -23,7 +23,8 @@ CAPPED = [
     ("/api/v1/policies/?page_size=100", 8),
     ("/api/v1/policies/?authority=most&zone=most-chengdu&validity=in_force", 10),
     ("/api/v1/policies/?format=csv", 2),
-    ("/api/v1/policies/facets/?authority=miit", 10),  # the zone facet: counts, then labels
+    # The zone facet: counts, then labels; and the documents counted by year.
+    ("/api/v1/policies/facets/?authority=miit", 11),
     ("/api/v1/policies/miit-second-batch-notice-2021/", 14),
     ("/api/v1/directives/?page_size=100", 4),
     ("/api/v1/directives/?format=csv&program=miit", 3),
