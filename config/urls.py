@@ -18,9 +18,7 @@ urlpatterns = [
         ProgramPreviewView.as_view(),
         name="preview-program",
     ),
-    path(
-        "admin/preview/policies/<slug:slug>/", PolicyPreviewView.as_view(), name="preview-policy"
-    ),
+    path("admin/preview/policies/<slug:slug>/", PolicyPreviewView.as_view(), name="preview-policy"),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     # The API (issue 5): /api/v1/, /api/schema/, /api/docs/. Outside the language prefixes.
@@ -28,12 +26,17 @@ urlpatterns = [
 ]
 
 # --- Public site: discovery (sitemap lists both languages itself, so it is not prefixed) ---
-from django.contrib.sitemaps import views as sitemap_views  # noqa: E402
-
+from core.sitemaps import sitemap_index, sitemap_section  # noqa: E402
 from policies.sitemaps import SITEMAPS  # noqa: E402
 
 urlpatterns += [
-    path("sitemap.xml", sitemap_views.sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("sitemap.xml", sitemap_index, {"sections": SITEMAPS}, name="sitemap"),
+    path(
+        "sitemap-<slug:section>.xml",
+        sitemap_section,
+        {"sections": SITEMAPS},
+        name="sitemap-section",
+    ),
     path("robots.txt", core_views.robots_txt, name="robots"),
 ]
 # --- end public site discovery ---

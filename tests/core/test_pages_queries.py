@@ -40,7 +40,10 @@ PAGES = [
     ("/search/?q=滨海", 9),
     ("/policies/feed/", 2),
     ("/policies/feed/?zone=miit-beijing&doc_type=notice", 4),
-    ("/sitemap.xml", 4),
+    # The index: how many records and the latest change of each section (2 each).
+    ("/sitemap.xml", 8),
+    ("/sitemap-policies.xml", 1),
+    ("/sitemap-zones.xml?p=1", 1),
     ("/robots.txt", 0),
 ]
 
