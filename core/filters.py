@@ -17,7 +17,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 
-from core.search import MAX_QUERY_LENGTH, normalise_query, search_query
+from core.search import MAX_QUERY_LENGTH, RANKED_CANDIDATES, normalise_query, search_query
 
 
 def chinese_active() -> bool:
@@ -216,7 +216,14 @@ class OrderingChoiceFilter(django_filters.ChoiceFilter):
             if query is None:
                 ordering = self.orderings[self.default]
             else:
-                qs = qs.annotate(rank=SearchRank(F("search_vector"), query, cover_density=True))
+                # Rank only the first matches in the default order (the most recent documents):
+                # ranking reads each match's whole search vector, and a common word matches
+                # tens of thousands of records.
+                latest = self.orderings[self.default].order_by()
+                candidates = qs.order_by(*latest, self.tiebreak).values("pk")
+                qs = qs.filter(pk__in=candidates[:RANKED_CANDIDATES]).annotate(
+                    rank=SearchRank(F("search_vector"), query, cover_density=True)
+                )
                 return qs.order_by(F("rank").desc(nulls_last=True), self.tiebreak)
         return qs.order_by(*ordering.order_by(), self.tiebreak)
 

@@ -157,3 +157,8 @@ def sitemap_section(request, sections: dict[str, type[Section]], section: str):
             lines.append(f"<url><loc>{escape(loc)}</loc>{modified}{changefreq}{alternates}</url>")
     lines.append("</urlset>")
     return _xml_response(lines)
+
+
+# The query parameters each view reads (see core.cache.normalise_query).
+sitemap_index.query_parameters = ()
+sitemap_section.query_parameters = ("p",)

@@ -33,9 +33,11 @@ PAGES = [
     (f"/policies/{NOTICE}/?page=2", 14),
     ("/policies/most-pilot-zone-guideline-2019/", 14),
     ("/focus-areas/", 3),
-    ("/focus-areas/intelligent-manufacturing/", 6),
-    ("/programs/miit/", 7),
-    ("/programs/most/", 7),
+    # Counts of the area's documents and directives (2): the page lists the latest of each.
+    ("/focus-areas/intelligent-manufacturing/", 9),
+    # The count of the program's documents: the page lists the latest ones.
+    ("/programs/miit/", 8),
+    ("/programs/most/", 8),
     ("/search/?q=winter+olympics", 12),
     ("/search/?q=滨海", 9),
     ("/policies/feed/", 2),
