@@ -198,7 +198,7 @@ class FocusAreaListView(ListView):
         return areas
 
 
-# How many documents and directives a focus area's page lists before "and N more".
+# How many zones, documents and directives a focus area's page lists before "and N more".
 LATEST_ON_FOCUS_AREA_PAGE = 20
 
 
@@ -210,9 +210,10 @@ class FocusAreaDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         area = self.object
-        zones = list(
-            Zone.objects.published().filter(focus_areas=area).for_listing().order_by(*by_name())
-        )
+        # The map shows every zone of the area; the cards, the first few by name.
+        zones = Zone.objects.published().filter(focus_areas=area).order_by(*by_name())
+        zone_cards = list(zones.for_listing()[:LATEST_ON_FOCUS_AREA_PAGE])
+        zones = list(zones.select_related("program", "batch", "province"))
         # A focus area is named in tens of thousands of documents and directives: the page
         # shows the latest of each and how many more there are.
         documents = area.documents.published()
@@ -232,6 +233,8 @@ class FocusAreaDetailView(DetailView):
         programs = {zone.program.slug: zone.program for zone in zones}.values()
         return super().get_context_data(
             zones=zones,
+            zone_cards=zone_cards,
+            more_zones=len(zones) - len(zone_cards),
             documents=documents,
             more_documents=document_count - len(documents),
             directives=directives,

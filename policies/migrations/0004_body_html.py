@@ -2,26 +2,6 @@
 
 from django.db import migrations, models
 
-from core.text import render_markdown
-
-BATCH = 500
-
-
-def render_bodies(apps, schema_editor):
-    """Fill the HTML bodies of the documents saved before they existed."""
-    documents = apps.get_model("policies", "PolicyDocument")
-    rows = documents.objects.order_by("pk").only("pk", "body_en", "body_zh_hans")
-    batch = []
-    for document in rows.iterator(chunk_size=BATCH):
-        document.body_html_en = render_markdown(document.body_en)
-        document.body_html_zh_hans = render_markdown(document.body_zh_hans)
-        batch.append(document)
-        if len(batch) == BATCH:
-            documents.objects.bulk_update(batch, ["body_html_en", "body_html_zh_hans"])
-            batch = []
-    documents.objects.bulk_update(batch, ["body_html_en", "body_html_zh_hans"])
-
-
 class Migration(migrations.Migration):
     dependencies = [
         ("policies", "0003_go_live_indexes"),
@@ -42,5 +22,4 @@ class Migration(migrations.Migration):
                 blank=True, editable=False, verbose_name="body as HTML (Chinese)"
             ),
         ),
-        migrations.RunPython(render_bodies, migrations.RunPython.noop),
     ]
