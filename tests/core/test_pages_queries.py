@@ -33,8 +33,9 @@ PAGES = [
     (f"/policies/{NOTICE}/?page=2", 14),
     ("/policies/most-pilot-zone-guideline-2019/", 14),
     ("/focus-areas/", 3),
-    # Counts of the area's documents and directives (2): the page lists the latest of each.
-    ("/focus-areas/intelligent-manufacturing/", 9),
+    # The first zones as cards and all of them for the map (2), the counts of the area's
+    # documents and directives (2): the page lists the latest of each.
+    ("/focus-areas/intelligent-manufacturing/", 10),
     # The count of the program's documents: the page lists the latest ones.
     ("/programs/miit/", 8),
     ("/programs/most/", 8),
