@@ -35,7 +35,7 @@ from itertools import accumulate, pairwise
 from bench import cluster, vocabulary
 
 # Raise when the generated data changes, so that stale datasets are regenerated.
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 2
 DEFAULT_DOCUMENTS = 100_000
 DEFAULT_ZONES = 2_000
 DEFAULT_SEED = 2021
@@ -558,8 +558,9 @@ def _worker_init(database_url: str, names: dict, seed: int) -> None:
 
 
 def write_documents(plans: list[dict]) -> int:
-    """Text, pinyin keys and Chinese search terms for a chunk of documents, COPYed in."""
-    from core.text import pinyin_key
+    """Text, its HTML, pinyin keys and Chinese search terms for a chunk of documents, COPYed
+    in."""
+    from core.text import pinyin_key, render_markdown
 
     names, writer = _worker["names"], _worker["writer"]
     rows = {table: [] for table in (*LOADED_TABLES[2:], "bench_document_terms", "bench_part_terms")}
@@ -624,6 +625,8 @@ def write_documents(plans: list[dict]) -> int:
                 body_en,
                 body_en,
                 body_zh,
+                render_markdown(body_en),
+                render_markdown(body_zh),
                 f"https://policy.example.org/{year}/{slug}.html",
                 None,
                 plan["superseded_by"],
@@ -681,7 +684,8 @@ COPY_COLUMNS = {
         "id, status, go_live_at, created_at, updated_at, version, name_pinyin, slug, title, "
         "title_en, title_zh_hans, doc_number, doc_type, written_on, written_on_precision, "
         "issued_on, issued_on_precision, validity, summary, summary_en, summary_zh_hans, body, "
-        "body_en, body_zh_hans, source_url, batch_id, superseded_by_id"
+        "body_en, body_zh_hans, body_html_en, body_html_zh_hans, source_url, batch_id, "
+        "superseded_by_id"
     ),
     "policies_policydocument_authorities": "policydocument_id, authority_id",
     "policies_policydocument_focus_areas": "policydocument_id, focusarea_id",

@@ -33,17 +33,19 @@ urlpatterns = [
 ]
 
 # --- Public site: discovery (sitemap lists both languages itself, so it is not prefixed) ---
-from django.contrib.sitemaps import views as sitemap_views  # noqa: E402
-
+from core.sitemaps import sitemap_index, sitemap_section  # noqa: E402
 from policies.sitemaps import SITEMAPS  # noqa: E402
 from releases.sitemaps import DataPageSitemap  # noqa: E402
 
+SECTIONS = {**SITEMAPS, "data": DataPageSitemap}
+
 urlpatterns += [
+    path("sitemap.xml", sitemap_index, {"sections": SECTIONS}, name="sitemap"),
     path(
-        "sitemap.xml",
-        sitemap_views.sitemap,
-        {"sitemaps": {**SITEMAPS, "data": DataPageSitemap}},
-        name="sitemap",
+        "sitemap-<slug:section>.xml",
+        sitemap_section,
+        {"sections": SECTIONS},
+        name="sitemap-section",
     ),
     path("robots.txt", core_views.robots_txt, name="robots"),
 ]

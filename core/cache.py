@@ -27,7 +27,8 @@ from django.core.cache import cache
 from django.db import DatabaseError, transaction
 from django.db.models.functions import Now
 from django.db.models.signals import m2m_changed, post_delete, post_save
-from django.http import HttpResponse
+from django.http import HttpResponse, QueryDict
+from django.urls import Resolver404, resolve
 from django.utils import translation
 from django.utils.cache import get_conditional_response, set_response_etag
 
@@ -495,6 +496,8 @@ class PageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        if request.method in ("GET", "HEAD") and not self.excluded(request):
+            normalise_query(request)
         key = self.cache_key(request)
         if key is None:
             return self.get_response(request)
@@ -538,8 +541,7 @@ class PageCacheMiddleware:
     def cache_key(self, request) -> str | None:
         if settings.PAGE_CACHE_SECONDS <= 0 or request.method not in ("GET", "HEAD"):
             return None
-        path = request.path_info
-        if any(path.startswith(prefix) for prefix in settings.PAGE_CACHE_EXCLUDED_PATHS):
+        if self.excluded(request):
             return None
         cookies = request.COOKIES
         if settings.SESSION_COOKIE_NAME in cookies or "messages" in cookies:
@@ -562,7 +564,8 @@ class PageCacheMiddleware:
             digest(
                 request.scheme,
                 request.get_host(),
-                request.get_full_path(),
+                request.path,
+                normal_query(request),
                 translation.get_language(),
                 headers.get("HX-Request", ""),
                 headers.get("HX-Target", ""),
@@ -570,6 +573,11 @@ class PageCacheMiddleware:
                 headers.get("HX-History-Restore-Request", ""),
             ),
         )
+
+    @staticmethod
+    def excluded(request) -> bool:
+        path = request.path_info
+        return any(path.startswith(prefix) for prefix in settings.PAGE_CACHE_EXCLUDED_PATHS)
 
     @staticmethod
     def storable(request, response) -> bool:
@@ -580,3 +588,56 @@ class PageCacheMiddleware:
             return False
         cache_control = response.get("Cache-Control", "").lower()
         return not any(word in cache_control for word in ("private", "no-store", "no-cache"))
+
+
+# ---------------------------------------------------------------------------------------------
+# The parameters a page reads
+# ---------------------------------------------------------------------------------------------
+
+
+def read_parameters(request) -> frozenset[str] | None:
+    """The query parameters the view of this address reads: its FilterSet's filters and those
+    it names in ``query_parameters``. None for a view that does not say."""
+    try:
+        match = resolve(request.path_info)
+    except Resolver404:
+        return None
+    view = getattr(match.func, "view_class", None) or match.func
+    names = getattr(view, "query_parameters", None)
+    filterset_class = getattr(view, "filterset_class", None)
+    if filterset_class is not None:
+        return frozenset((*filterset_class.base_filters, *(names or ())))
+    return None if names is None else frozenset(names)
+
+
+def normalise_query(request) -> None:
+    """Keep only the query parameters the page reads, so that the page and its links are the
+    same for ``?a=1`` and ``?a=1&utm_source=x``."""
+    try:
+        given = request.GET
+    except Exception:
+        return  # too many fields, say: the view answers for it
+    names = read_parameters(request)
+    if not given or names is None or set(given) <= names:
+        return
+    query = QueryDict(mutable=True)
+    for name in given:
+        if name in names:
+            query.setlist(name, given.getlist(name))
+    query._mutable = False
+    request.GET = query
+    request.META["QUERY_STRING"] = query.urlencode()
+
+
+def normal_query(request) -> str:
+    """The query string with its parameters in alphabetical order (each name's values in the
+    order given: the last ``q`` is the one read), for keys: ``?b=2&a=1`` and ``?a=1&b=2`` are
+    the same page."""
+    try:
+        given = request.GET
+    except Exception:
+        return request.META.get("QUERY_STRING", "")
+    query = QueryDict(mutable=True)
+    for name in sorted(given):
+        query.setlist(name, given.getlist(name))
+    return query.urlencode()

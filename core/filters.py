@@ -17,11 +17,21 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 
-from core.search import MAX_QUERY_LENGTH, normalise_query, search_query
+from core.search import (
+    COUNT_CAP,
+    MAX_QUERY_LENGTH,
+    RANKED_CANDIDATES,
+    normalise_query,
+    search_query,
+)
 
 
 def chinese_active() -> bool:
     return (get_language() or "").lower().startswith("zh")
+
+
+# The shortest substring a trigram index can find.
+TRIGRAM = 3
 
 
 # Described for the OpenAPI schema as what the form accepts: up to 200 characters, no NUL.
@@ -45,8 +55,12 @@ class SearchFilter(django_filters.CharFilter):
             return qs
         query = search_query(value)
         condition = Q(search_vector=query) if query is not None else Q(pk__in=[])
-        for name in self.also_contains:
-            condition |= Q(**{f"{name}__icontains": value})
+        # A substring of three characters or more is found through a trigram index; a shorter
+        # one would read every row, and the search vector already holds every pair of Chinese
+        # characters of these fields.
+        if len(value) >= TRIGRAM:
+            for name in self.also_contains:
+                condition |= Q(**{f"{name}__icontains": value})
         return qs.filter(condition)
 
 
@@ -224,7 +238,14 @@ class OrderingChoiceFilter(django_filters.ChoiceFilter):
             if query is None:
                 ordering = self.orderings[self.default]
             else:
-                qs = qs.annotate(rank=SearchRank(F("search_vector"), query, cover_density=True))
+                # Rank only the first matches in the default order (the most recent documents):
+                # ranking reads each match's whole search vector, and a common word matches
+                # tens of thousands of records.
+                latest = self.orderings[self.default].order_by()
+                candidates = qs.order_by(*latest, self.tiebreak).values("pk")
+                qs = qs.filter(pk__in=candidates[:RANKED_CANDIDATES]).annotate(
+                    rank=SearchRank(F("search_vector"), query, cover_density=True)
+                )
                 return qs.order_by(F("rank").desc(nulls_last=True), self.tiebreak)
         return qs.order_by(*ordering.order_by(), self.tiebreak)
 
@@ -284,6 +305,11 @@ class FacetedFilterSet(django_filters.FilterSet):
             queryset = self.filters[name].filter(queryset, value)
         return queryset
 
+    def searching(self) -> bool:
+        search = self.filters.get("q")
+        data = getattr(self.form, "cleaned_data", {})
+        return isinstance(search, SearchFilter) and bool(data.get("q"))
+
     def selected_values(self, name) -> set[str]:
         value = self.form.cleaned_data.get(name) if self.is_bound and self.is_valid() else None
         if not value:
@@ -297,9 +323,14 @@ class FacetedFilterSet(django_filters.FilterSet):
         if self.is_bound and not self.is_valid():
             return {}
         chinese = chinese_active()
+        searching = self.searching()
         result = {}
         for name, facet in self.facets.items():
             queryset = self.filter_queryset(self.queryset, exclude={name, "ordering"})
+            if searching:
+                # A search counts its first matches only, as its total does (see COUNT_CAP).
+                first = queryset.order_by().values("pk")[:COUNT_CAP]
+                queryset = self.queryset.filter(pk__in=first)
             label_fields = (
                 facet.label_en,
                 facet.label_zh,

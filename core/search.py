@@ -126,6 +126,20 @@ def search_query(q: str) -> SearchQuery | None:
     return query
 
 
+# A search for a common word matches most of the register; counting every match costs a read of
+# each one's search vector, so counts stop here and say "more than".
+COUNT_CAP = 1000
+# Relevance is computed for this many matches (the first in the list's default order), never
+# for all of them.
+RANKED_CANDIDATES = 500
+
+
+def capped_count(queryset, cap: int = COUNT_CAP) -> tuple[int, bool]:
+    """How many rows, counted no further than ``cap``; and whether there are more."""
+    found = queryset.order_by()[: cap + 1].count()
+    return min(found, cap), found > cap
+
+
 def highlight_terms(q: str) -> tuple[SearchQuery | None, list[str]]:
     """What to mark in results: a tsquery of the English terms a reader asked for, and their
     Chinese terms. Excluded terms are not marked."""

@@ -19,9 +19,9 @@ from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET
 from django.views.generic import ListView
 
-from core.cache import memoize
+from core.cache import memoize, normal_query
 from core.filters import chinese_active
-from core.search import normalise_query
+from core.search import capped_count, normalise_query
 from core.shell import render_in_shell
 
 
@@ -93,12 +93,13 @@ def _normalised(value) -> str:
 
 def address_key(request) -> tuple:
     """The address a page is served at, query and language included: what a memoized part
-    that repeats the address (links, the form, a citation) depends on."""
+    that repeats the address (links, the form, a citation) depends on. The query is in a
+    normal order: a part built for ``?b=2&a=1`` serves ``?a=1&b=2``, whose links mean the same."""
     return (
         request.scheme,
         request.get_host(),
         request.path,
-        request.META.get("QUERY_STRING", ""),
+        normal_query(request),
         translation.get_language(),
     )
 
@@ -107,18 +108,33 @@ class MemoizedCountPaginator(Paginator):
     """A paginator whose total is counted once per content generation and filter selection.
 
     Counting a big filtered set is the costliest query of a list page; the result changes only
-    when the content does, which the generation in the key follows.
+    when the content does, which the generation in the key follows. With ``cap`` (a search) it
+    counts no further than the cap, and ``capped`` tells that there are more.
     """
 
-    def __init__(self, *args, count_key=None, **kwargs):
+    def __init__(self, *args, count_key=None, cap=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.count_key = count_key
+        self.cap = cap
+
+    def _counted(self) -> tuple[int, bool]:
+        if self.cap is None:
+            return Paginator.count.func(self), False
+        return capped_count(self.object_list, self.cap)
+
+    @cached_property
+    def counted(self) -> tuple[int, bool]:
+        if self.count_key is None:
+            return self._counted()
+        return tuple(memoize("list-count", (self.count_key, self.cap), self._counted))
 
     @cached_property
     def count(self):
-        if self.count_key is None:
-            return super().count
-        return memoize("list-count", self.count_key, lambda: Paginator.count.func(self))
+        return self.counted[0]
+
+    @property
+    def capped(self) -> bool:
+        return self.counted[1]
 
 
 class FilteredListView(ListView):
@@ -135,11 +151,16 @@ class FilteredListView(ListView):
     another page or order of the same results reuses them.
     """
 
+    # The query parameters the page reads besides its filters (see core.cache.normalise_query).
+    query_parameters = ("page",)
+
     filterset_class = None
     partial_name = "browse"
     paginator_class = MemoizedCountPaginator
     # Subclasses name their memoized parts; None builds everything on every request.
     memo_namespace = None
+    # A search counts its matches no further than this (None: count them all).
+    search_count_cap = None
 
     def get_base_queryset(self):
         raise NotImplementedError
@@ -151,8 +172,8 @@ class FilteredListView(ListView):
         return bool(htmx and not htmx.history_restore_request and not htmx.boosted)
 
     def browse_key(self) -> tuple:
-        """Everything the ``browse`` partial shows depends on: the exact query string (the form
-        echoes what was typed, the page links repeat it), the address it is served at, the
+        """Everything the ``browse`` partial shows depends on: the query string, values as typed
+        (the form echoes them, the page links repeat them), the address it is served at, the
         language, and whether htmx asked (the partial then carries the language switch)."""
         return (*address_key(self.request), bool(getattr(self.request, "htmx", None)))
 
@@ -209,8 +230,12 @@ class FilteredListView(ListView):
             orphans=orphans,
             allow_empty_first_page=allow_empty_first_page,
             count_key=count_key,
+            cap=self.search_count_cap if self.searching() else None,
             **kw,
         )
+
+    def searching(self) -> bool:
+        return bool(self.filterset.is_valid() and self.filterset.form.cleaned_data.get("q"))
 
     def facet_counts(self) -> dict:
         filterset = self.facet_filterset()
@@ -234,6 +259,7 @@ class FilteredListView(ListView):
         context["result_count"] = (
             paginator.count if paginator is not None else len(context["object_list"])
         )
+        context["result_count_capped"] = paginator is not None and paginator.capped
         context["export_query"] = self.export_query()
         context["ordering"] = self.current_ordering()
         context["facets"] = self.facet_counts()

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.contrib.admin.views.main import ChangeList
 from django.db.models import Prefetch
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -18,7 +19,14 @@ from core.admin.options import (
     bilingual,
     year_filter,
 )
-from policies.models import Attachment, Directive, DocumentRelation, PolicyDocument, Principle
+from policies.models import (
+    LISTING_DEFERRED,
+    Attachment,
+    Directive,
+    DocumentRelation,
+    PolicyDocument,
+    Principle,
+)
 from policies.resources import DirectiveResource, PolicyDocumentResource
 from zones.models import Authority
 
@@ -92,6 +100,13 @@ class PolicyDocumentForm(PublishableForm):
     )
 
 
+class DocumentChangeList(ChangeList):
+    """The documents' list reads no text: their bodies are kilobytes each."""
+
+    def get_queryset(self, request, exclude_parameters=None):
+        return super().get_queryset(request, exclude_parameters).defer(*LISTING_DEFERRED)
+
+
 @admin.register(PolicyDocument)
 class PolicyDocumentAdmin(NewsroomImportExportMixin, PublishableAdminMixin, TranslatedAdmin):
     form = PolicyDocumentForm
@@ -135,6 +150,8 @@ class PolicyDocumentAdmin(NewsroomImportExportMixin, PublishableAdminMixin, Tran
     prepopulated_fields = {"slug": ["title_en"]}
     inlines = [PrincipleInline, DirectiveInline, RelationInline, AttachmentInline]
     preview_url_name = "preview-policy"
+    # "N of 100,000 selected" would count the whole register on every filtered page.
+    show_full_result_count = False
     history_children = [
         HistoryChild(_("Directives"), Directive, "document", "zone"),
         HistoryChild(_("Principles"), Principle, "document", "text_en"),
@@ -178,6 +195,9 @@ class PolicyDocumentAdmin(NewsroomImportExportMixin, PublishableAdminMixin, Tran
                 Prefetch("authorities", queryset=Authority.objects.order_by("name_en"))
             )
         )
+
+    def get_changelist(self, request, **kwargs):
+        return DocumentChangeList
 
     @admin.display(description=_("issued by"))
     def issuers(self, obj):

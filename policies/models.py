@@ -22,6 +22,7 @@ from core.models import (
     partial_date_fields,
     published_q,
 )
+from core.text import render_markdown
 from zones.models import Authority, FocusArea, Program, Zone
 
 # 发文字号: issuer's abbreviation, the year in 〔〕 and a serial number, e.g. 国发〔2017〕35号.
@@ -57,7 +58,14 @@ class Validity(models.TextChoices):
 
 
 # Wide columns a list never shows: the texts (2–20 kB each) and the stored search vector.
-LISTING_DEFERRED = ("search_vector", "body", "body_en", "body_zh_hans")
+LISTING_DEFERRED = (
+    "search_vector",
+    "body",
+    "body_en",
+    "body_zh_hans",
+    "body_html_en",
+    "body_html_zh_hans",
+)
 
 
 class PolicyDocumentQuerySet(PublishableQuerySet):
@@ -150,6 +158,10 @@ class PolicyDocument(Publishable, SearchIndexed, PinyinSorted):
     body = models.TextField(
         _("body"), blank=True, help_text=_("The text, in Markdown. HTML is removed when shown.")
     )
+    # The body as sanitised HTML, one per language, rendered from the Markdown on every save
+    # so that a page never renders Markdown while a reader waits.
+    body_html_en = models.TextField(_("body as HTML (English)"), blank=True, editable=False)
+    body_html_zh_hans = models.TextField(_("body as HTML (Chinese)"), blank=True, editable=False)
     source_url = models.URLField(
         _("official page"),
         max_length=500,
@@ -219,6 +231,14 @@ class PolicyDocument(Publishable, SearchIndexed, PinyinSorted):
             ),
             models.Index(F("issued_on").desc(nulls_last=True), "slug", name="document_issued_slug"),
             models.Index(fields=["status", "go_live_at"], name="document_visibility"),
+            # Counts of the public documents by type, validity or year, and the public ids the
+            # facet counts join their links to, read from this index alone (an index-only scan
+            # of a few MB rather than the table).
+            models.Index(
+                fields=["status"],
+                include=["go_live_at", "id", "doc_type", "validity", "issued_on"],
+                name="document_facets",
+            ),
             # The latest go-live that has passed (the API's data version) and the next one to
             # come (the content generation): a few rows have one, so the index stays small.
             models.Index(
@@ -233,6 +253,14 @@ class PolicyDocument(Publishable, SearchIndexed, PinyinSorted):
 
     def get_absolute_url(self):
         return reverse("policies:detail", kwargs={"slug": self.slug})
+
+    def save(self, *args, **kwargs):
+        self.body_html_en = render_markdown(self.body_en)
+        self.body_html_zh_hans = render_markdown(self.body_zh_hans)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, "body_html_en", "body_html_zh_hans"}
+        super().save(*args, **kwargs)
 
     def clean(self):
         super().clean()
@@ -325,8 +353,12 @@ class DirectiveQuerySet(models.QuerySet):
         )
 
     def for_listing(self):
-        return self.select_related("document", "zone__program").prefetch_related(
-            Prefetch("focus_areas", queryset=FocusArea.objects.order_by("name_en"))
+        return (
+            self.select_related("document", "zone__program")
+            .defer("search_vector", *(f"document__{name}" for name in LISTING_DEFERRED))
+            .prefetch_related(
+                Prefetch("focus_areas", queryset=FocusArea.objects.order_by("name_en"))
+            )
         )
 
 

@@ -1,21 +1,13 @@
+from core.sitemaps import Section
 from policies.models import PolicyDocument
-from zones.sitemaps import (
-    BilingualSitemap,
-    FocusAreaSitemap,
-    ProgramSitemap,
-    StaticPagesSitemap,
-    ZoneSitemap,
-)
+from zones.sitemaps import FocusAreaSitemap, ProgramSitemap, StaticPagesSitemap, ZoneSitemap
 
 
-class PolicySitemap(BilingualSitemap):
-    changefreq = "weekly"
+class PolicySitemap(Section):
+    url_name = "policies:detail"
 
-    def items(self):
-        return PolicyDocument.objects.published().only("slug", "updated_at").order_by("slug")
-
-    def lastmod(self, document):
-        return document.updated_at
+    def queryset(self):
+        return PolicyDocument.objects.published()
 
 
 SITEMAPS = {

@@ -33,7 +33,8 @@ class AttachmentTranslation(TranslationOptions):
 register_history(
     PolicyDocument,
     m2m_fields=["authorities", "programs", "zones", "focus_areas", "sources"],
-    excluded_fields=SEARCH_AND_PINYIN,
+    # The HTML bodies are derived from the Markdown ones, which the history keeps.
+    excluded_fields=[*SEARCH_AND_PINYIN, "body_html_en", "body_html_zh_hans"],
 )
 register_history(Principle)
 register_history(Directive, m2m_fields=["focus_areas"], excluded_fields=["search_vector"])

@@ -13,8 +13,10 @@ from core.dates import period_counts
 from core.filters import chinese_active
 from core.models import Status
 from core.search import (
+    COUNT_CAP,
     HIGHLIGHT_START,
     MAX_QUERY_LENGTH,
+    capped_count,
     headline,
     highlight_terms,
     marked_html,
@@ -87,6 +89,7 @@ def highlight(records, q: str, fields: dict[str, bool]) -> None:
 
 
 class HomeView(TemplateView):
+    query_parameters = ()
     template_name = "home.html"
 
     def get_context_data(self, **kwargs):
@@ -145,6 +148,7 @@ class PolicyListView(FilteredListView):
     template_name = "policies/policy_list.html"
     paginate_by = 20
     memo_namespace = "policies"
+    search_count_cap = COUNT_CAP
 
     def get_base_queryset(self):
         return PolicyDocument.objects.published()
@@ -253,6 +257,8 @@ class SearchView(TemplateView):
     searchable gets a message rather than an error.
     """
 
+    query_parameters = ("q",)
+
     template_name = "search.html"
     per_kind = 10
 
@@ -286,24 +292,24 @@ class SearchView(TemplateView):
         highlight(directives, q, {"text": False})
 
         context["groups"] = [
-            {
-                "kind": "zones",
-                "title": _("Zones"),
-                "count": zone_results.count(),
-                "results": zones,
-            },
-            {
-                "kind": "documents",
-                "title": _("Policy documents"),
-                "count": document_results.count(),
-                "results": documents,
-            },
-            {
-                "kind": "directives",
-                "title": _("Directives to zones"),
-                "count": directive_results.count(),
-                "results": directives,
-            },
+            search_group("zones", _("Zones"), zone_results, zones),
+            search_group("documents", _("Policy documents"), document_results, documents),
+            search_group("directives", _("Directives to zones"), directive_results, directives),
         ]
         context["total"] = sum(group["count"] for group in context["groups"])
+        context["total_capped"] = any(group["capped"] for group in context["groups"])
         return context
+
+
+def search_group(kind: str, title: str, matches, results: list) -> dict:
+    """One kind of record in the search results: the first few, and how many match (counted
+    up to ``COUNT_CAP``: "1000+")."""
+    count, capped = capped_count(matches)
+    return {
+        "kind": kind,
+        "title": title,
+        "count": count,
+        "capped": capped,
+        "count_label": f"{count}+" if capped else str(count),
+        "results": results,
+    }

@@ -1,13 +1,8 @@
-from django.urls import reverse
-
-from zones.sitemaps import BilingualSitemap
+from core.sitemaps import FixedPagesSection
 
 
-class DataPageSitemap(BilingualSitemap):
+class DataPageSitemap(FixedPagesSection):
+    """The data releases page, in both languages."""
+
     changefreq = "weekly"
-
-    def items(self):
-        return ["releases:list"]
-
-    def location(self, name):
-        return reverse(name)
+    names = ("releases:list",)

@@ -386,7 +386,8 @@ DESCRIPTIONS = {
     "issued_on": f"发布日期, when the document was made public. {PARTIAL_DATE}",
     "latitude": "An approximate centre of the zone, in degrees north (WGS 84).",
     "longitude": "An approximate centre of the zone, in degrees east (WGS 84).",
-    "doc_number": "发文字号, the document number, e.g. 国发〔2017〕35号; empty if it has none or none is known.",
+    "doc_number": "发文字号, the document number, e.g. 国发〔2017〕35号; empty if it has none "
+    "or none is known.",
     "doc_number_known": "Whether the source gives the document's number: false means not known, "
     "true with an empty number means the document has none.",
     "doc_type": "The kind of document.",

@@ -1,60 +1,48 @@
 """Sitemap sections for zones, programs, focus areas and the site's fixed pages.
 
-Every section lists published records only, in both languages with ``hreflang`` alternates.
+Every section lists published records only (see ``core.sitemaps`` for the files).
 """
 
-from django.contrib.sitemaps import Sitemap
-from django.db.models import Q
-from django.urls import reverse
+from django.db.models import Exists, OuterRef, Q
 
+from core.sitemaps import FixedPagesSection, Section
 from zones.models import FocusArea, Program, Zone
 
 
-class BilingualSitemap(Sitemap):
-    i18n = True
-    alternates = True
-    x_default = True
+class StaticPagesSitemap(FixedPagesSection):
+    names = ("home", "zones:list", "policies:list", "zones:focus-area-list")
 
 
-class StaticPagesSitemap(BilingualSitemap):
-    changefreq = "daily"
+class ZoneSitemap(Section):
+    url_name = "zones:detail"
 
-    def items(self):
-        return ["home", "zones:list", "policies:list", "zones:focus-area-list"]
-
-    def location(self, name):
-        return reverse(name)
+    def queryset(self):
+        return Zone.objects.published()
 
 
-class ZoneSitemap(BilingualSitemap):
-    changefreq = "weekly"
+class ProgramSitemap(Section):
+    url_name = "zones:program-detail"
 
-    def items(self):
-        return Zone.objects.published().only("slug", "updated_at").order_by("slug")
-
-    def lastmod(self, zone):
-        return zone.updated_at
+    def queryset(self):
+        return Program.objects.published()
 
 
-class ProgramSitemap(BilingualSitemap):
-    changefreq = "weekly"
+class FocusAreaSitemap(Section):
+    url_name = "zones:focus-area-detail"
 
-    def items(self):
-        return Program.objects.published().only("slug", "updated_at").order_by("slug")
-
-    def lastmod(self, program):
-        return program.updated_at
-
-
-class FocusAreaSitemap(BilingualSitemap):
-    changefreq = "weekly"
-
-    def items(self):
+    def queryset(self):
         # Focus areas that published zones or documents mention; one only drafts mention is not
         # public yet.
         documents = FocusArea._meta.get_field("documents").related_model
-        in_zones = Zone.objects.published().values("focus_areas")
-        in_documents = documents.objects.published().values("focus_areas")
-        return FocusArea.objects.filter(Q(pk__in=in_zones) | Q(pk__in=in_documents)).order_by(
-            "slug"
-        )
+        in_zones = Zone.objects.published().filter(focus_areas=OuterRef("pk"))
+        in_documents = documents.objects.published().filter(focus_areas=OuterRef("pk"))
+        return FocusArea.objects.filter(Q(Exists(in_zones)) | Q(Exists(in_documents)))
+
+    def rows(self, start, stop):
+        return [
+            (slug, None)
+            for slug in self.queryset().order_by("slug").values_list("slug", flat=True)[start:stop]
+        ]
+
+    def latest_lastmod(self):
+        return None

@@ -55,6 +55,8 @@ def designations_chart(zones, programs, *, title: str):
 class ZoneListView(FilteredListView):
     """The zones, filtered; ``?view=map`` shows the same result on a map instead of in pages."""
 
+    query_parameters = ("page", "view")
+
     filterset_class = ZoneFilter
     template_name = "zones/zone_list.html"
     paginate_by = 24
@@ -178,6 +180,7 @@ def counts_by_focus_area(queryset) -> dict[int, int]:
 
 
 class FocusAreaListView(ListView):
+    query_parameters = ()
     template_name = "zones/focusarea_list.html"
     context_object_name = "focus_areas"
 
@@ -195,27 +198,47 @@ class FocusAreaListView(ListView):
         return areas
 
 
+# How many zones, documents and directives a focus area's page lists before "and N more".
+LATEST_ON_FOCUS_AREA_PAGE = 20
+
+
 class FocusAreaDetailView(DetailView):
+    query_parameters = ()
     template_name = "zones/focusarea_detail.html"
     context_object_name = "focus_area"
     queryset = FocusArea.objects.all()
 
     def get_context_data(self, **kwargs):
         area = self.object
-        zones = list(
-            Zone.objects.published().filter(focus_areas=area).for_listing().order_by(*by_name())
+        # The map shows every zone of the area; the cards, the first few by name.
+        zones = Zone.objects.published().filter(focus_areas=area).order_by(*by_name())
+        zone_cards = list(zones.for_listing()[:LATEST_ON_FOCUS_AREA_PAGE])
+        zones = list(zones.select_related("program", "batch", "province"))
+        # A focus area is named in tens of thousands of documents and directives: the page
+        # shows the latest of each and how many more there are.
+        documents = area.documents.published()
+        document_count = documents.count()
+        documents = list(
+            documents.for_listing().order_by(F("issued_on").desc(nulls_last=True), "slug")[
+                :LATEST_ON_FOCUS_AREA_PAGE
+            ]
         )
-        documents = area.documents.published().for_listing().order_by("-issued_on", "slug")
-        directives = (
-            area.directives.published()
-            .select_related("document", "zone__program")
-            .order_by("-document__issued_on", "document__slug", "position")
+        directives = area.directives.published()
+        directive_count = directives.count()
+        directives = list(
+            directives.for_listing().order_by(
+                F("document__issued_on").desc(nulls_last=True), "document__slug", "position"
+            )[:LATEST_ON_FOCUS_AREA_PAGE]
         )
         programs = {zone.program.slug: zone.program for zone in zones}.values()
         return super().get_context_data(
             zones=zones,
+            zone_cards=zone_cards,
+            more_zones=len(zones) - len(zone_cards),
             documents=documents,
+            more_documents=document_count - len(documents),
             directives=directives,
+            more_directives=directive_count - len(directives),
             zones_geojson=zones_geojson(zones),
             program_colours=program_colours(programs),
             map_programs=sorted(programs, key=lambda p: p.slug),
@@ -224,7 +247,12 @@ class FocusAreaDetailView(DetailView):
         )
 
 
+# How many of a program's documents its page lists before "and N more".
+LATEST_ON_PROGRAM_PAGE = 20
+
+
 class ProgramDetailView(DetailView):
+    query_parameters = ()
     template_name = "zones/program_detail.html"
     context_object_name = "program"
 
@@ -248,11 +276,21 @@ class ProgramDetailView(DetailView):
         for zone in zones:
             zone_counts[zone.batch_id] = zone_counts.get(zone.batch_id, 0) + 1
         batches = [(batch, zone_counts.get(batch.pk, 0)) for batch in batches]
-        documents = program.documents.published().for_listing().order_by("-issued_on", "slug")
+        # A program is named in tens of thousands of documents: the page shows the latest ones,
+        # how many there are, and a link to all of them.
+        documents = program.documents.published()
+        document_count = documents.count()
+        latest = list(
+            documents.for_listing().order_by(F("issued_on").desc(nulls_last=True), "slug")[
+                :LATEST_ON_PROGRAM_PAGE
+            ]
+        )
         return super().get_context_data(
             zones=zones,
             batches=batches,
-            documents=documents,
+            documents=latest,
+            document_count=document_count,
+            more_documents=document_count - len(latest),
             zones_geojson=zones_geojson(zones),
             program_colours=program_colours([program]),
             chart=designations_chart(

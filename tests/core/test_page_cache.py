@@ -172,3 +172,27 @@ def test_a_conditional_request_for_a_page_with_invalid_filters_is_refused_not_an
 
     assert conditional.status_code == plain.status_code == 400
     assert "Give at most 100 values." in plain.text
+
+
+def test_the_page_cache_keys_a_page_by_the_parameters_it_reads_in_a_normal_order(client):
+    PolicyDocumentFactory(title_en="Notice on compute vouchers", doc_type="notice")
+    first = client.get("/policies/?validity=in_force&doc_type=notice")
+    reordered = client.get("/policies/?doc_type=notice&validity=in_force")
+    with_junk = client.get("/policies/?doc_type=notice&junk123=1&validity=in_force&utm_source=x")
+    other = client.get("/policies/?doc_type=law&validity=in_force")
+
+    assert first[HIT] == "miss"
+    assert reordered[HIT] == "hit"
+    assert with_junk[HIT] == "hit"
+    assert with_junk.content == first.content
+    assert other[HIT] == "miss"
+    assert "junk123" not in first.content.decode()
+
+
+def test_a_parameter_no_page_reads_makes_no_new_cache_entry(client):
+    assert client.get("/search/?q=compute")[HIT] == "miss"
+    assert client.get("/search/?junk123=1&q=compute")[HIT] == "hit"
+    assert client.get("/?junk123=1")[HIT] == "miss"
+    assert client.get("/")[HIT] == "hit"
+    assert client.get("/zones/?view=map&junk=1")[HIT] == "miss"
+    assert client.get("/zones/?view=map")[HIT] == "hit"

@@ -9,6 +9,8 @@ import pytest
 from django.utils import translation
 
 from core.models import Status
+from policies.models import PolicyDocument
+from policies.sitemaps import PolicySitemap
 from policies.views import highlight
 from tests.factories import (
     DirectiveFactory,
@@ -186,12 +188,30 @@ def test_the_empty_search_page_explains_itself(client):
 # ---- sitemap and robots ---------------------------------------------------------------------
 
 
-def test_the_sitemap_lists_published_records_in_both_languages_with_lastmod(client, demo):
+def sitemap_files(client) -> list[str]:
+    """The addresses of the files the sitemap index at /sitemap.xml lists."""
     response = client.get("/sitemap.xml")
-
     assert response.status_code == 200
     root = ET.fromstring(response.content)
-    urls = {url.findtext(f"{SITEMAP}loc"): url for url in root.findall(f"{SITEMAP}url")}
+    assert root.tag == f"{SITEMAP}sitemapindex"
+    return [entry.findtext(f"{SITEMAP}loc") for entry in root.findall(f"{SITEMAP}sitemap")]
+
+
+def sitemap_urls(client) -> dict:
+    """Every <url> of every file of the sitemap, by its address."""
+    urls = {}
+    for address in sitemap_files(client):
+        response = client.get(address.removeprefix("http://testserver"))
+        assert response.status_code == 200, address
+        root = ET.fromstring(response.content)
+        for url in root.findall(f"{SITEMAP}url"):
+            urls[url.findtext(f"{SITEMAP}loc")] = url
+    return urls
+
+
+def test_the_sitemap_lists_published_records_in_both_languages_with_lastmod(client, demo):
+    urls = sitemap_urls(client)
+
     assert "http://testserver/zones/miit-tianjin-binhai/" in urls
     assert "http://testserver/zh-hans/zones/miit-tianjin-binhai/" in urls
     assert f"http://testserver/policies/{NOTICE}/" in urls
@@ -206,6 +226,33 @@ def test_the_sitemap_lists_published_records_in_both_languages_with_lastmod(clie
     assert not [url for url in urls if "miit-changsha" in url or "miit-wuhan" in url]
     zone_urls = [url for url in urls if re.search(r"/zones/[a-z0-9-]+/$", url)]
     assert len(zone_urls) == 23 * 2
+
+
+def test_the_sitemap_index_splits_a_big_section_into_files_that_together_list_every_record(
+    client, monkeypatch
+):
+    monkeypatch.setattr(PolicySitemap, "records_per_file", 2)
+    for number in range(5):
+        PolicyDocumentFactory(slug=f"notice-{number}")
+    PolicyDocumentFactory(slug="draft-notice", status=Status.DRAFT)
+    public = list(PolicyDocument.objects.published().values_list("slug", flat=True))
+
+    files = [address for address in sitemap_files(client) if "sitemap-policies" in address]
+    urls = sitemap_urls(client)
+
+    pages = -(-len(public) // 2)
+    assert files == ["http://testserver/sitemap-policies.xml"] + [
+        f"http://testserver/sitemap-policies.xml?p={number}" for number in range(2, pages + 1)
+    ]
+    listed = sorted(url for url in urls if re.search(r"/policies/[a-z0-9-]+/$", url))
+    assert listed == sorted(
+        [f"http://testserver/policies/{slug}/" for slug in public]
+        + [f"http://testserver/zh-hans/policies/{slug}/" for slug in public]
+    )
+    assert "draft-notice" not in str(listed)
+    assert client.get(f"/sitemap-policies.xml?p={pages + 1}").status_code == 404
+    assert client.get("/sitemap-policies.xml?p=x").status_code == 404
+    assert client.get("/sitemap-nothing.xml").status_code == 404
 
 
 def test_robots_txt_points_to_the_sitemap_and_keeps_crawlers_out_of_the_admin(client):
@@ -270,6 +317,7 @@ def test_a_draft_never_appears_on_any_page_feed_sitemap_map_count_or_search(clie
         "/policies/feed/",
         "/policies/feed/?focus_area=deep-sea",
         "/sitemap.xml",
+        *(address.removeprefix("http://testserver") for address in sitemap_files(client)),
     ]
     for page in pages:
         response = client.get(page)

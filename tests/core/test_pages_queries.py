@@ -34,14 +34,20 @@ PAGES = [
     (f"/policies/{NOTICE}/?page=2", 14),
     ("/policies/most-pilot-zone-guideline-2019/", 14),
     ("/focus-areas/", 3),
-    ("/focus-areas/intelligent-manufacturing/", 6),
-    ("/programs/miit/", 7),
-    ("/programs/most/", 7),
+    # The first zones as cards and all of them for the map (2), the counts of the area's
+    # documents and directives (2): the page lists the latest of each.
+    ("/focus-areas/intelligent-manufacturing/", 10),
+    # The count of the program's documents: the page lists the latest ones.
+    ("/programs/miit/", 8),
+    ("/programs/most/", 8),
     ("/search/?q=winter+olympics", 12),
     ("/search/?q=滨海", 9),
     ("/policies/feed/", 2),
     ("/policies/feed/?zone=miit-beijing&doc_type=notice", 4),
-    ("/sitemap.xml", 4),
+    # The index: how many records and the latest change of each section (2 each).
+    ("/sitemap.xml", 8),
+    ("/sitemap-policies.xml", 1),
+    ("/sitemap-zones.xml?p=1", 1),
     ("/robots.txt", 0),
 ]
 

@@ -96,7 +96,7 @@ ALLOWED = {200, 400, 404}
 VIEW_PARAMETERS = {
     "search": ["q"],
     "zones:list": ["view"],
-    "sitemap": ["p"],
+    "sitemap-section": ["p"],
 }
 # Every list page is also asked for these.
 LIST_PARAMETERS = ["page"]
@@ -159,6 +159,13 @@ def page_surfaces(sample_values) -> list[Surface]:
                     fill = "{}" if other == attacked else str(sample_values[other])
                     template = re.sub(rf"<(?:\w+:)?{other}>", fill, template)
                 surfaces.append(Surface(template))
+            # The query parameters it reads, on a real record's address.
+            filled = path
+            for other in converters:
+                filled = re.sub(rf"<(?:\w+:)?{other}>", str(sample_values[other]), filled)
+            surfaces += [
+                Surface(filled, (parameter,)) for parameter in VIEW_PARAMETERS.get(name, [])
+            ]
             continue
         view = getattr(pattern.callback, "view_class", None) or pattern.callback
         filterset_class = getattr(view, "filterset_class", None)
@@ -228,6 +235,7 @@ def surfaces(site_demo, tmp_path_factory):  # noqa: F811
             "pk": attachment.pk if attachment else 1,
             "version": release.version,
             "name": "zones.csv",
+            "section": "policies",
         }
         schema = SchemaGenerator().get_schema(request=None, public=True)
         yield page_surfaces(sample_values) + api_surfaces(schema)
@@ -381,7 +389,7 @@ def test_the_corpus_reaches_every_kind_of_surface(surfaces):
         ("api", "path", ""),
     ]:
         assert kinds[kind], kind
-    for path in ["/zones/", "/policies/", "/search/", "/sitemap.xml"]:
+    for path in ["/zones/", "/policies/", "/search/", "/sitemap-policies.xml"]:
         assert path in paths
     for path in [
         "/zones/{}/",

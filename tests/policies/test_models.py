@@ -95,3 +95,18 @@ def test_a_documents_search_covers_its_directives_as_they_change():
     directive.delete()
 
     assert not PolicyDocument.objects.filter(search_vector=search_query("harbour")).exists()
+
+
+def test_a_saved_document_keeps_its_body_as_sanitised_html_in_each_language():
+    document = PolicyDocumentFactory(
+        body_en="Read **this** <script>alert(1)</script>", body_zh_hans="第一条"
+    )
+    document.refresh_from_db()
+    assert "<strong>this</strong>" in document.body_html_en
+    assert "<script" not in document.body_html_en
+    assert document.body_html_zh_hans == "<p>第一条</p>"
+
+    document.body_en = "Changed"
+    document.save(update_fields=["body_en"])
+    document.refresh_from_db()
+    assert document.body_html_en == "<p>Changed</p>"

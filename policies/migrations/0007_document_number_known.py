@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("core", "0002_newsroom_groups"),
-        ("policies", "0003_go_live_indexes"),
+        ("policies", "0006_document_facets_index"),
         ("zones", "0002_go_live_indexes"),
     ]
 
