@@ -87,8 +87,11 @@ def test_policies_api_csv_and_page_agree(api, client, query):
     assert csv_list(api, "/api/v1/policies/", query) == on_page
 
 
-def test_the_parity_queries_are_not_all_empty(api, client):
+def test_the_parity_queries_are_not_all_empty(api, client, settings):
     """Agreement on empty lists would prove nothing: most of the queries find records."""
+    # The lists are read from their context, so each is built afresh: with the page cache, a
+    # query with a parameter no page reads is the same page as the one without it.
+    settings.PAGE_CACHE_SECONDS = 0
     found = [page_list(client, "/zones/", query) for query in ZONE_QUERIES]
     found += [page_list(client, "/policies/", query) for query in POLICY_QUERIES]
 
