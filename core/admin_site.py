@@ -64,14 +64,14 @@ class NewsroomAdminSite(admin.AdminSite):
             return None
 
     def dashboard(self, request) -> dict:
-        from core.admin.options import publication_state
+        from core.admin.options import publication_state, with_change_state
 
         waiting, scheduled, went_live = [], [], []
         since = timezone.now() - RECENTLY_LIVE
         for model, model_admin in self._viewable_admins(request):
             if not issubclass(model, Publishable):
                 continue
-            records = model._base_manager.all()
+            records = with_change_state(model._base_manager.all())
             # The names of some records come from their parents (a batch names its program).
             if isinstance(model_admin.list_select_related, (list, tuple)):
                 records = records.select_related(*model_admin.list_select_related)

@@ -232,7 +232,7 @@ class DirectiveAdmin(
     def document_status(self, obj):
         from core.admin.options import status_badge
 
-        return status_badge(obj.document)
+        return status_badge(obj.document, changes=False)
 
 
 @admin.register(Principle)

@@ -171,11 +171,11 @@ def test_editors_are_not_offered_publishing_actions():
     assert "delete_selected" not in actions
 
 
-def test_an_editors_change_to_a_public_record_sends_it_back_to_review():
-    zone = ZoneFactory(status=Status.PUBLISHED)
+def test_an_editors_change_to_a_public_record_waits_while_the_record_stays_public():
+    zone = ZoneFactory(status=Status.PUBLISHED, summary_en="The live words")
     client = newsroom.client_for(newsroom.editor())
     form = client.get(f"/admin/zones/zone/{zone.pk}/change/")
-    assert "goes back to review" in form.text
+    assert "the public keeps seeing the live version" in form.text
 
     done = client.post(
         f"/admin/zones/zone/{zone.pk}/change/",
@@ -184,10 +184,10 @@ def test_an_editors_change_to_a_public_record_sends_it_back_to_review():
     )
 
     zone.refresh_from_db()
-    assert zone.summary_en == "An editor's words"
-    assert zone.status == Status.REVIEW
-    assert not Zone.objects.published().filter(pk=zone.pk).exists()
-    assert "went back to review" in done.text
+    assert zone.summary_en == "The live words"
+    assert zone.status == Status.PUBLISHED
+    assert Zone.objects.published().filter(pk=zone.pk).exists()
+    assert "keeps showing the live version" in done.text
 
 
 def test_a_publishers_change_to_a_public_record_keeps_it_public():
