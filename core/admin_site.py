@@ -7,6 +7,7 @@ default site, and ``core.admin`` registers models on that site as it is imported
 
 import datetime
 import unicodedata
+from collections import defaultdict
 from dataclasses import dataclass
 
 from django.contrib import admin
@@ -16,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from core.models import Publishable, Status
+from core.models import ChangeStatus, Publishable, Status, WorkingCopy
 
 DASHBOARD_ITEMS = 10
 RECENTLY_LIVE = datetime.timedelta(days=14)
@@ -37,6 +38,7 @@ class DashboardItem:
     moment: datetime.datetime | None = None
     user: object = None
     kind: str = ""
+    reason: str = ""
 
 
 class NewsroomAdminSite(admin.AdminSite):
@@ -102,6 +104,9 @@ class NewsroomAdminSite(admin.AdminSite):
                             moment=record.updated_at if target is waiting else record.go_live_at,
                         )
                     )
+        changes = self.waiting_changes(request)
+        waiting += changes[ChangeStatus.REVIEW]
+        scheduled += changes[ChangeStatus.SCHEDULED]
         scheduled.sort(key=lambda item: item.moment)
         went_live.sort(key=lambda item: item.moment, reverse=True)
         waiting.sort(key=lambda item: item.moment, reverse=True)
@@ -109,8 +114,52 @@ class NewsroomAdminSite(admin.AdminSite):
             "waiting": waiting[:DASHBOARD_ITEMS],
             "scheduled": scheduled[:DASHBOARD_ITEMS],
             "went_live": went_live[:DASHBOARD_ITEMS],
+            "sent_back": changes[ChangeStatus.CHANGES_REQUESTED][:DASHBOARD_ITEMS],
             "recent_changes": self.recent_changes(request),
         }
+
+    def waiting_changes(self, request) -> dict[str, list[DashboardItem]]:
+        """Working copies in review, sent back (with the reason) and scheduled, newest first:
+        one query for the working copies and one per kind of record they belong to."""
+        from core.admin.options import publication_state
+
+        viewable = {model for model, _admin in self._viewable_admins(request)}
+        copies = list(
+            WorkingCopy.objects.exclude(status=ChangeStatus.DRAFT)
+            .select_related("content_type")
+            .order_by("-updated_at")[: DASHBOARD_ITEMS * 3]
+        )
+        wanted = defaultdict(list)
+        for working_copy in copies:
+            wanted[working_copy.content_type.model_class()].append(working_copy.object_id)
+        records = {
+            model: model._base_manager.in_bulk(ids)
+            for model, ids in wanted.items()
+            if model in viewable
+        }
+        items = {status: [] for status in ChangeStatus.values}
+        for working_copy in copies:
+            model = working_copy.content_type.model_class()
+            record = records.get(model, {}).get(working_copy.object_id)
+            if record is None:
+                continue
+            record._working_copy = working_copy
+            css, words = publication_state(record)
+            items[working_copy.status].append(
+                DashboardItem(
+                    model_name=str(model._meta.verbose_name),
+                    label=str(record),
+                    url=self._change_url(model, record.pk),
+                    state_css=css,
+                    state=words,
+                    moment=working_copy.go_live_at
+                    if working_copy.status == ChangeStatus.SCHEDULED
+                    else working_copy.updated_at,
+                    user=working_copy.author,
+                    reason=working_copy.reason,
+                )
+            )
+        return items
 
     def recent_changes(self, request) -> list[DashboardItem]:
         """The latest saves across the register, one line per version of a record."""

@@ -304,3 +304,31 @@ def test_a_document_change_by_an_editor_stays_public():
 
     assert PolicyDocument.objects.published().filter(pk=document.pk).exists()
     assert APIClient().get("/policies/kept-public/").status_code == 200
+
+
+def test_a_publisher_sends_a_change_back_with_a_reason_the_editor_reads():
+    zone = ZoneFactory(name_en="Reasoned zone")
+    editor = newsroom.client_for(newsroom.editor())
+    edit_in_admin(editor, ZONES, zone, summary_en="Unsourced claim.")
+    step(editor, ZONES, zone, "submit")
+    publisher = newsroom.client_for(newsroom.publisher())
+
+    without_reason = step(publisher, ZONES, zone, "request_changes", reason="  ")
+    assert WorkingCopy.objects.get().status == ChangeStatus.REVIEW
+    assert "Say what needs to change." in without_reason.text
+
+    step(publisher, ZONES, zone, "request_changes", reason="Cite the ministry's notice.")
+
+    working_copy = WorkingCopy.objects.get()
+    assert working_copy.status == ChangeStatus.CHANGES_REQUESTED
+    form = editor.get(f"{ZONES}{zone.pk}/change/")
+    assert "Cite the ministry&#x27;s notice." in form.text
+    board = editor.get("/admin/")
+    assert "Cite the ministry&#x27;s notice." in board.text
+    assert "Reasoned zone" in board.text
+    assert "workflow/submit/" in form.text  # fix and send again
+
+    edit_in_admin(editor, ZONES, zone, summary_en="Sourced claim.")
+    step(editor, ZONES, zone, "submit")
+    assert WorkingCopy.objects.get().status == ChangeStatus.REVIEW
+    assert "Reasoned zone" in publisher.get("/admin/").text
