@@ -93,7 +93,9 @@ class NewsroomAdminSite(admin.AdminSite):
                 ),
             ):
                 for record in queryset[:DASHBOARD_ITEMS]:
-                    css, words = publication_state(record)
+                    css, words = publication_state(
+                        record, parents=getattr(model_admin, "public_parents", ())
+                    )
                     target.append(
                         DashboardItem(
                             model_name=str(model._meta.verbose_name),
@@ -123,7 +125,7 @@ class NewsroomAdminSite(admin.AdminSite):
         one query for the working copies and one per kind of record they belong to."""
         from core.admin.options import publication_state
 
-        viewable = {model for model, _admin in self._viewable_admins(request)}
+        viewable = dict(self._viewable_admins(request))
         copies = list(
             WorkingCopy.objects.exclude(status=ChangeStatus.DRAFT)
             .select_related("content_type")
@@ -144,7 +146,9 @@ class NewsroomAdminSite(admin.AdminSite):
             if record is None:
                 continue
             record._working_copy = working_copy
-            css, words = publication_state(record)
+            css, words = publication_state(
+                record, parents=getattr(viewable[model], "public_parents", ())
+            )
             items[working_copy.status].append(
                 DashboardItem(
                     model_name=str(model._meta.verbose_name),

@@ -62,6 +62,22 @@ def is_public_or_scheduled(status) -> bool:
     return status == Status.PUBLISHED
 
 
+def hidden_parents(record, parent_names, *, at=None) -> list[Publishable]:
+    """Of what ``record`` belongs to (``parent_names``: its foreign keys, e.g. a zone's program
+    and batch), those that will not be public at ``at`` (default: now)."""
+    at = at or timezone.now()
+    hidden = []
+    for name in parent_names:
+        parent = getattr(record, name, None)
+        if parent is None:
+            continue
+        if parent.status != Status.PUBLISHED or (
+            parent.go_live_at is not None and parent.go_live_at > at
+        ):
+            hidden.append(parent)
+    return hidden
+
+
 def _require(user, permission: str):
     if user is None or not user.has_perm(permission):
         raise PermissionDenied(_("You are not allowed to do this."))

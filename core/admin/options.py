@@ -12,6 +12,7 @@ from django.contrib.admin import helpers
 from django.contrib.admin.utils import model_ngettext, unquote
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.db.models import OuterRef, Subquery
 from django.db.models.functions import Now
 from django.forms.models import BaseInlineFormSet
@@ -43,6 +44,7 @@ from core.services import (
     StaleVersionError,
     can_publish,
     goes_to_working_copy,
+    hidden_parents,
     record_parts_changed,
     record_publish,
     record_revert,
@@ -218,11 +220,27 @@ def _change_words(status, go_live_at) -> str:
     }[status]
 
 
-def publication_state(record, *, changes: bool = True) -> tuple[str, str]:
+def publication_state(record, *, changes: bool = True, parents=()) -> tuple[str, str]:
     """(css name, words) for a record's public state, with a scheduled time in the site zone,
-    and (with ``changes``) what its working copy waits for: "Live · changes in review"."""
+    and (with ``changes``) what its working copy waits for: "Live · changes in review".
+
+    A published record whose ``parents`` (names of what it belongs to: a zone's program and
+    batch) are not public at its go-live time is never called live: the words say why the
+    public cannot see it."""
     go_live_at = record.go_live_at
-    if record.status == Status.PUBLISHED and go_live_at and go_live_at > timezone.now():
+    hidden = []
+    if record.status == Status.PUBLISHED:
+        hidden = hidden_parents(record, parents, at=go_live_at)
+    if hidden:
+        names = ", ".join(f"{parent._meta.verbose_name} “{parent}”" for parent in hidden)
+        css = "hidden"
+        if go_live_at and go_live_at > timezone.now():
+            words = gettext(
+                "Scheduled for %(moment)s, but hidden then: %(parents)s will not be public"
+            ) % {"moment": format_in_site_zone(go_live_at), "parents": names}
+        else:
+            words = gettext("Published, but hidden: %(parents)s is not public") % {"parents": names}
+    elif record.status == Status.PUBLISHED and go_live_at and go_live_at > timezone.now():
         css, words = (
             "scheduled",
             gettext("Scheduled for %(moment)s")
@@ -240,8 +258,8 @@ def publication_state(record, *, changes: bool = True) -> tuple[str, str]:
     return css, words
 
 
-def status_badge(record, *, changes: bool = True):
-    css, words = publication_state(record, changes=changes)
+def status_badge(record, *, changes: bool = True, parents=()):
+    css, words = publication_state(record, changes=changes, parents=parents)
     return format_html('<span class="status-badge status-{}">{}</span>', css, words)
 
 
@@ -602,6 +620,9 @@ class PublishableAdminMixin(HistoryAdminMixin):
     change_form_template = "admin/newsroom/change_form.html"
     #: URL name of the staff preview of this model, e.g. "preview-zone".
     preview_url_name = None
+    #: What a record belongs to and is public only with (the fields' names), as ``published()``
+    #: requires: a zone is public only while its program and its batch are.
+    public_parents = ()
     actions = [_workflow_action(transition) for transition in TRANSITIONS.values()]
     publication_fieldset = (
         _("Publication"),
@@ -626,13 +647,13 @@ class PublishableAdminMixin(HistoryAdminMixin):
 
     @admin.display(description=_("status"), ordering="status")
     def status_badge(self, obj):
-        return status_badge(obj)
+        return status_badge(obj, parents=self.public_parents)
 
     @admin.display(description=_("status"))
     def publication_state(self, obj):
         if obj is None or obj.pk is None:
             return gettext("Draft (new records start as drafts)")
-        return status_badge(obj)
+        return status_badge(obj, parents=self.public_parents)
 
     @admin.display(description=_("version"))
     def version_number(self, obj):
@@ -644,8 +665,10 @@ class PublishableAdminMixin(HistoryAdminMixin):
     def view_on_site(self, obj):
         if not hasattr(obj, "get_absolute_url"):
             return None
-        if obj.status == Status.PUBLISHED and (
-            obj.go_live_at is None or obj.go_live_at <= timezone.now()
+        if (
+            obj.status == Status.PUBLISHED
+            and (obj.go_live_at is None or obj.go_live_at <= timezone.now())
+            and not hidden_parents(obj, self.public_parents)
         ):
             return obj.get_absolute_url()
         return None
@@ -806,15 +829,29 @@ class PublishableAdminMixin(HistoryAdminMixin):
             raise PermissionDenied
         form_class = _transition_form(transition)
         form = form_class(request.POST or None, initial={"expected_version": obj.version})
-        if request.method == "POST" and form.is_valid():
+        is_valid = request.method == "POST" and form.is_valid()
+        hidden = self._hidden_parents(obj, transition, form.cleaned_data if is_valid else {})
+        parents_choice = request.POST.get("parents")
+        if is_valid and hidden and parents_choice not in {"with", "alone"}:
+            form.add_error(None, gettext("Choose whether to publish it with what it belongs to."))
+            is_valid = False
+        if is_valid:
             try:
-                transition.perform(
-                    obj,
-                    request.user,
-                    go_live_at=form.cleaned_data.get("go_live_at"),
-                    expected_version=form.cleaned_data.get("expected_version"),
-                    reason=form.cleaned_data.get("reason", ""),
-                )
+                with transaction.atomic():
+                    if hidden and parents_choice == "with":
+                        for parent in hidden:
+                            record_publish(
+                                record=parent,
+                                user=request.user,
+                                go_live_at=form.cleaned_data.get("go_live_at"),
+                            )
+                    transition.perform(
+                        obj,
+                        request.user,
+                        go_live_at=form.cleaned_data.get("go_live_at"),
+                        expected_version=form.cleaned_data.get("expected_version"),
+                        reason=form.cleaned_data.get("reason", ""),
+                    )
             except StaleVersionError as stale:
                 self.message_user(
                     request,
@@ -838,11 +875,21 @@ class PublishableAdminMixin(HistoryAdminMixin):
             "objects": [obj],
             "transition": transition,
             "form": form,
+            "hidden_parents": hidden,
             "site_zone": site_zone_label(),
             "media": self.media + form.media,
         }
         request.current_app = self.admin_site.name
         return TemplateResponse(request, "admin/newsroom/confirm_transition.html", context)
+
+    def _hidden_parents(self, obj, transition, cleaned_data) -> list:
+        """What ``obj`` belongs to that will not be public when it goes live."""
+        if transition.name not in {"publish", "schedule"}:
+            return []
+        moment = cleaned_data.get("go_live_at")
+        if transition.name == "schedule" and moment is None:
+            return []
+        return hidden_parents(obj, self.public_parents, at=moment)
 
     def _done_message(self, transition, obj):
         message = gettext("%(done)s: %(record)s.") % {"done": transition.done, "record": obj}
