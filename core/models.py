@@ -323,3 +323,52 @@ class WorkingCopy(models.Model):
 
     def __str__(self):
         return f"{self.content_type.model} {self.object_id} ({self.get_status_display()})"
+
+
+class LogAction(models.TextChoices):
+    CREATED = "created", _("created")
+    CHANGED = "changed", _("changed")
+    SUBMITTED = "submitted", _("submitted for review")
+    SENT_BACK = "sent_back", _("sent back")
+    PUBLISHED = "published", _("published")
+    SCHEDULED = "scheduled", _("scheduled")
+    WENT_LIVE = "went_live", _("went live")
+    WITHDRAWN = "withdrawn", _("withdrawn")
+    REVERTED = "reverted", _("reverted")
+    IMPORTED = "imported", _("imported")
+    DISCARDED = "discarded", _("discarded changes")
+
+
+class LogEvent(models.Model):
+    """One line of the newsroom log: who did what to which record, and when.
+
+    Written by the services (``core.services``), so the admin, the importer and the API all
+    log alike; writes without a person (the demo loader, data migrations) are not logged.
+    """
+
+    at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("who"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    action = models.CharField(_("action"), max_length=12, choices=LogAction.choices)
+    content_type = models.ForeignKey(
+        ContentType, verbose_name=_("kind of record"), on_delete=models.CASCADE
+    )
+    object_id = models.PositiveBigIntegerField(_("record id"))
+    object_repr = models.CharField(_("record"), max_length=200)
+    detail = models.TextField(
+        _("detail"), blank=True, help_text=_("The reason given, or the time scheduled.")
+    )
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = _("newsroom log entry")
+        verbose_name_plural = _("newsroom log")
+        indexes = [models.Index(fields=["content_type", "object_id"], name="log_event_record")]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.user} {self.action} {self.object_repr}"

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from import_export import fields, resources, widgets
 
 from core.dates import DatePrecision, PartialDate
+from core.models import LogAction
 from core.services import imported_status, record_save, working_copy_save
 
 
@@ -213,7 +214,9 @@ class PublishableResource(NewsroomResource):
 
     def do_instance_save(self, instance, is_create):
         instance._history_user = self.user
-        record_save(record=instance, expected_version=None, user=self.user)
+        record_save(
+            record=instance, expected_version=None, user=self.user, log_action=LogAction.IMPORTED
+        )
 
     def save_m2m(self, instance, row, **kwargs):
         # A row for a record with a working copy writes its links there too, not to the row.
@@ -226,6 +229,10 @@ class PublishableResource(NewsroomResource):
         }
         if links:
             working_copy_save(
-                record=instance, user=self.user, expected_version=None, many_to_many=links
+                record=instance,
+                user=self.user,
+                expected_version=None,
+                many_to_many=links,
+                log_action=None,
             )
         return None

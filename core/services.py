@@ -24,7 +24,7 @@ from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.models import ChangeStatus, Publishable, Status, WorkingCopy
+from core.models import ChangeStatus, LogAction, LogEvent, Publishable, Status, WorkingCopy
 
 # Set only by the workflow functions below, never by a form, an import row or a revert.
 WORKFLOW_FIELDS = frozenset({"status", "go_live_at"})
@@ -78,6 +78,24 @@ def hidden_parents(record, parent_names, *, at=None) -> list[Publishable]:
     return hidden
 
 
+def log_event(*, action: str, record, user, detail: str = "") -> None:
+    """Add a line to the newsroom log; writes without a person (the demo loader) are left out."""
+    if user is None or not getattr(user, "pk", None):
+        return
+    LogEvent.objects.create(
+        action=action,
+        content_type=ContentType.objects.get_for_model(type(record)),
+        object_id=record.pk,
+        object_repr=str(record)[:200],
+        user=user,
+        detail=detail,
+    )
+
+
+def _moment(moment) -> str:
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M %Z") if moment else ""
+
+
 def _require(user, permission: str):
     if user is None or not user.has_perm(permission):
         raise PermissionDenied(_("You are not allowed to do this."))
@@ -106,7 +124,9 @@ def _apply_editor_rules(record: Publishable, stored: Publishable | None, user) -
 
 
 @transaction.atomic
-def record_save(*, record: Publishable, expected_version: int | None, user=None):
+def record_save(
+    *, record: Publishable, expected_version: int | None, user=None, log_action: str | None = None
+):
     """Save unless the stored version differs from the one the editor started from.
 
     The row is locked while comparing, so two simultaneous saves cannot both pass the check. With
@@ -116,7 +136,10 @@ def record_save(*, record: Publishable, expected_version: int | None, user=None)
     """
     if user is not None and goes_to_working_copy(record, user):
         record._working_copy = working_copy_save(
-            record=record, user=user, expected_version=expected_version
+            record=record,
+            user=user,
+            expected_version=expected_version,
+            log_action=log_action or LogAction.CHANGED,
         )
         return record
     stored = None
@@ -125,6 +148,8 @@ def record_save(*, record: Publishable, expected_version: int | None, user=None)
         _check_version(stored, expected_version)
     _apply_editor_rules(record, stored, user)
     record.save()
+    action = log_action or (LogAction.CHANGED if stored is not None else LogAction.CREATED)
+    log_event(action=action, record=record, user=user)
     return record
 
 
@@ -140,6 +165,7 @@ def record_submit(*, record: Publishable, user, expected_version: int | None = N
         raise ValidationError(_("Only a draft or a withdrawn record can be submitted for review."))
     record.status = Status.REVIEW
     record.save(update_fields=["status"])
+    log_event(action=LogAction.SUBMITTED, record=record, user=user)
     return record
 
 
@@ -161,6 +187,10 @@ def record_publish(
     record.status = Status.PUBLISHED
     record.go_live_at = go_live_at
     record.save(update_fields=["status", "go_live_at"])
+    if go_live_at is not None and go_live_at > timezone.now():
+        log_event(action=LogAction.SCHEDULED, record=record, user=user, detail=_moment(go_live_at))
+    else:
+        log_event(action=LogAction.PUBLISHED, record=record, user=user)
     return record
 
 
@@ -175,6 +205,7 @@ def record_withdraw(
         raise ValidationError(_("Only a published or scheduled record can be withdrawn."))
     record.status = Status.WITHDRAWN
     record.save(update_fields=["status"])
+    log_event(action=LogAction.WITHDRAWN, record=record, user=user)
     return record
 
 
@@ -263,6 +294,37 @@ def _restore_m2m(obj: models.Model, row) -> None:
         getattr(obj, m2m_field.name).set(list(existing))
 
 
+def _recorded_links(row) -> dict:
+    """The many-to-many links historical ``row`` recorded, minus records deleted since."""
+    links = {}
+    for m2m_field in getattr(row, "_history_m2m_fields", []):
+        target_column = m2m_field.m2m_reverse_field_name()
+        wanted = getattr(row, m2m_field.name).values_list(f"{target_column}_id", flat=True)
+        links[m2m_field.name] = list(
+            m2m_field.related_model._base_manager.filter(pk__in=list(wanted)).values_list(
+                "pk", flat=True
+            )
+        )
+    return links
+
+
+def _recorded_parts(record, parts) -> dict:
+    """``parts`` as ``record_revert`` takes them, in the form a working copy stores them."""
+    recorded = {}
+    for part_model, parent_field, wanted in parts:
+        rows = []
+        for pk, row in wanted.items():
+            part = part_model(pk=pk)
+            try:
+                _restore_fields(part, row)
+            except Dangling:
+                continue  # what it pointed at is gone; the part cannot come back
+            setattr(part, part_model._meta.get_field(parent_field).attname, record.pk)
+            rows.append((part, _recorded_links(row)))
+        recorded[part_model] = (parent_field, rows)
+    return recorded
+
+
 # Positions are unique per record; while parts are rearranged they wait above this.
 PARKED_POSITION = 20000
 
@@ -303,8 +365,9 @@ def record_revert(
 ):
     """Make ``record`` read as it did at ``version`` (a historical record), as a new version.
 
-    The workflow holds: the record keeps its status, except that a non-publisher's revert of a
-    public record sends it back to review. Many-to-many links are restored as recorded; links to
+    The workflow holds: a revert of a record that has (or, by an editor's hand, gets) a working
+    copy writes the old version there, and the live version keeps serving until it is
+    published. Many-to-many links are restored as recorded; links to
     records deleted since are dropped. ``parts`` are (model, parent field, {pk: historical row})
     for parts of the record to restore as they stood at that version (a document's directives).
     """
@@ -324,6 +387,16 @@ def record_revert(
             _("The %(field)s of that version has been deleted; it cannot be restored.")
             % {"field": dangling.args[0].verbose_name}
         ) from dangling
+    if is_publishable and goes_to_working_copy(record, user):
+        record._working_copy = working_copy_save(
+            record=record,
+            user=user,
+            expected_version=None,
+            many_to_many=_recorded_links(version),
+            parts=_recorded_parts(record, parts),
+            log_action=LogAction.REVERTED,
+        )
+        return record
     if is_publishable:
         _apply_editor_rules(record, stored, user)
     record._history_user = user
@@ -345,6 +418,7 @@ def record_revert(
     document = getattr(record, "document", None)
     if document is not None and isinstance(document, Publishable):
         record_parts_changed(record=document, user=user)
+    log_event(action=LogAction.REVERTED, record=record, user=user)
     return record
 
 
@@ -458,7 +532,13 @@ def goes_to_working_copy(record, user) -> bool:
 
 @transaction.atomic
 def working_copy_save(
-    *, record, user, expected_version: int | None, many_to_many=None, parts=None
+    *,
+    record,
+    user,
+    expected_version: int | None,
+    many_to_many=None,
+    parts=None,
+    log_action: str | None = LogAction.CHANGED,
 ) -> WorkingCopy:
     """Write ``record`` as it is in memory (and its links and parts) to its working copy.
 
@@ -494,6 +574,8 @@ def working_copy_save(
         working_copy.status = ChangeStatus.DRAFT
         working_copy.go_live_at = None
     working_copy.save()
+    if log_action:
+        log_event(action=log_action, record=record, user=user, detail=_("next version"))
     return working_copy
 
 
@@ -525,6 +607,7 @@ def working_copy_submit(*, record, user, expected_version: int | None = None) ->
         raise ValidationError(_("These changes are already in review or scheduled."))
     working_copy.status = ChangeStatus.REVIEW
     working_copy.save(update_fields=["status", "updated_at"])
+    log_event(action=LogAction.SUBMITTED, record=record, user=user, detail=_("next version"))
     return working_copy
 
 
@@ -546,6 +629,7 @@ def working_copy_request_changes(
     working_copy.reason = reason
     working_copy.reviewer = user
     working_copy.save()
+    log_event(action=LogAction.SENT_BACK, record=record, user=user, detail=reason)
     return working_copy
 
 
@@ -558,6 +642,7 @@ def working_copy_discard(*, record, user, expected_version: int | None = None) -
     _require(user, change_permission(type(record)))
     _check_working_copy_version(working_copy, record, expected_version)
     working_copy.delete()
+    log_event(action=LogAction.DISCARDED, record=record, user=user)
 
 
 @transaction.atomic
@@ -574,9 +659,16 @@ def working_copy_publish(
         working_copy.reviewer = user
         working_copy.reason = ""
         working_copy.save()
+        log_event(
+            action=LogAction.SCHEDULED,
+            record=record,
+            user=user,
+            detail=_("next version at %(moment)s") % {"moment": _moment(go_live_at)},
+        )
         return working_copy
     working_copy_apply(working_copy=working_copy, user=user)
     record.refresh_from_db()
+    log_event(action=LogAction.PUBLISHED, record=record, user=user, detail=_("next version"))
     return working_copy
 
 
@@ -639,7 +731,15 @@ def working_copies_go_live() -> int:
     try:
         with transaction.atomic():
             for working_copy in WorkingCopy.objects.due().select_for_update().order_by("pk"):
+                record = working_copy.record
                 working_copy_apply(working_copy=working_copy, user=working_copy.reviewer)
+                if record is not None:
+                    log_event(
+                        action=LogAction.WENT_LIVE,
+                        record=record,
+                        user=working_copy.reviewer,
+                        detail=_("next version"),
+                    )
                 applied += 1
     finally:
         _going_live.active = False

@@ -15,6 +15,7 @@ from core.admin.options import (
     TranslatedAdmin,
     TranslatedStackedInline,
     TranslatedTabularInline,
+    WorkingCopyInlineFormSet,
     bilingual,
     year_filter,
 )
@@ -42,6 +43,7 @@ class DirectiveInline(TranslatedStackedInline):
 
 
 class RelationInline(admin.TabularInline):
+    formset = WorkingCopyInlineFormSet
     model = DocumentRelation
     view_on_site = False
     fk_name = "from_document"

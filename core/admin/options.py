@@ -453,10 +453,11 @@ class HistoryAdminMixin:
             else:
                 self.log_change(request, obj, [{"reverted": {"version": target.number}}])
                 message = gettext("Reverted to version %(version)s.") % {"version": target.number}
-                if getattr(obj, "status", None) == Status.REVIEW and not can_publish(
-                    request.user, self.model
-                ):
-                    message += " " + gettext("It is now in review: a publisher publishes it again.")
+                if getattr(obj, "_working_copy", None) is not None:
+                    message += " " + gettext(
+                        "It is the record's next version; the public keeps seeing the live "
+                        "version until it is published."
+                    )
                 self.message_user(request, message, messages.SUCCESS)
                 return HttpResponseRedirect(self._admin_url("change", obj.pk))
         context = self._history_context(
@@ -467,8 +468,6 @@ class HistoryAdminMixin:
             target=target,
             form=form,
             comparison=history.compare(history.latest, target),
-            sends_back_to_review=getattr(obj, "status", None) == Status.PUBLISHED
-            and not can_publish(request.user, self.model),
             parts_kept=[
                 child.label for child in self.history_children if not child.restored_by_revert
             ],
@@ -700,7 +699,7 @@ class PublishableAdminMixin(HistoryAdminMixin):
     def get_formset_kwargs(self, request, obj, inline, prefix):
         kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
         parts = getattr(obj, "_working_copy_parts", {})
-        if inline.model in parts:
+        if inline.model in parts and issubclass(inline.formset, WorkingCopyInlineFormSet):
             kwargs["queryset"] = WorkingCopyParts(p for p in parts[inline.model] if p.pk)
             kwargs["new_parts"] = [p for p in parts[inline.model] if p.pk is None]
         return kwargs

@@ -8,6 +8,7 @@ import pytest
 from django.utils import timezone
 
 from core.models import Status
+from core.services import record_save
 from policies.models import PolicyDocument
 from tests import newsroom
 from tests.factories import PolicyDocumentFactory, ZoneFactory
@@ -215,7 +216,8 @@ def test_the_index_shows_what_waits_for_review_and_what_is_scheduled():
         status=Status.PUBLISHED,
         go_live_at=timezone.now() - datetime.timedelta(hours=2),
     )
-    ZoneFactory(name_en="Long public zone", status=Status.PUBLISHED)
+    long_public = ZoneFactory(name_en="Long public zone", status=Status.PUBLISHED)
+    record_save(record=long_public, expected_version=None, user=newsroom.publisher())
 
     page = newsroom.client_for(newsroom.editor()).get("/admin/")
     board = page.context["newsroom"]

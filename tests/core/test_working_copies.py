@@ -332,3 +332,19 @@ def test_a_publisher_sends_a_change_back_with_a_reason_the_editor_reads():
     step(editor, ZONES, zone, "submit")
     assert WorkingCopy.objects.get().status == ChangeStatus.REVIEW
     assert "Reasoned zone" in publisher.get("/admin/").text
+
+
+def test_an_editors_revert_of_a_published_zone_becomes_its_working_copy():
+    zone = ZoneFactory(summary_en="First words.")
+    zone.summary_en = "Second words."
+    zone.save()
+    editor = newsroom.client_for(newsroom.editor())
+
+    done = editor.post(
+        f"{ZONES}{zone.pk}/history/1/revert/", {"expected_version": zone.version}, follow=True
+    )
+
+    assert "keeps seeing the live version" in done.text
+    assert Zone.objects.get(pk=zone.pk).summary_en == "Second words."
+    assert Zone.objects.published().filter(pk=zone.pk).exists()
+    assert WorkingCopy.objects.get().snapshot["fields"]["summary_en"] == "First words."
