@@ -201,9 +201,12 @@ generation_watch = GenerationWatch()
 
 
 def next_scheduled_change() -> float:
-    """Epoch seconds of the earliest go-live time still to come, of any public model: one query."""
-    from core.models import Publishable, Status
+    """Epoch seconds of the earliest go-live time still to come, of any public model or
+    scheduled change: one query, after applying the scheduled changes whose time has come."""
+    from core.models import ChangeStatus, Publishable, Status, WorkingCopy
+    from core.services import working_copies_go_live
 
+    working_copies_go_live()
     scheduled = [
         model._base_manager.filter(status=Status.PUBLISHED, go_live_at__gt=Now())
         .order_by()
@@ -211,6 +214,11 @@ def next_scheduled_change() -> float:
         for model in apps.get_models()
         if issubclass(model, Publishable) and model._meta.app_label in PUBLIC_APPS
     ]
+    scheduled.append(
+        WorkingCopy.objects.filter(status=ChangeStatus.SCHEDULED, go_live_at__gt=Now())
+        .order_by()
+        .values("go_live_at")
+    )
     moments = scheduled[0].union(*scheduled[1:], all=True).order_by("go_live_at")[:1]
     earliest = next(iter(moments), None)
     return earliest["go_live_at"].timestamp() if earliest is not None else NEVER

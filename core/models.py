@@ -1,6 +1,10 @@
 """The publishing model every public record shares, and the sources records cite."""
 
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
 from django.contrib.postgres.search import SearchVectorField
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Now
@@ -225,3 +229,153 @@ class SeedRecord(models.Model):
 
     def __str__(self):
         return f"{self.model} {self.key}"
+
+
+class ChangeStatus(models.TextChoices):
+    """Where the next version of a public record stands."""
+
+    DRAFT = "draft", _("Draft")
+    REVIEW = "review", _("In review")
+    CHANGES_REQUESTED = "changes_requested", _("Changes requested")
+    SCHEDULED = "scheduled", _("Scheduled")
+
+
+class WorkingCopyQuerySet(models.QuerySet):
+    def for_record(self, record):
+        return self.filter(
+            content_type=ContentType.objects.get_for_model(type(record)), object_id=record.pk
+        )
+
+    def for_records(self, model, pks):
+        return self.filter(
+            content_type=ContentType.objects.get_for_model(model), object_id__in=list(pks)
+        )
+
+    def due(self):
+        """Scheduled changes whose go-live time has passed: the database's clock decides."""
+        return self.filter(status=ChangeStatus.SCHEDULED, go_live_at__lte=Now())
+
+
+class WorkingCopy(models.Model):
+    """The next version of a public record, edited while the record's own row stays live.
+
+    ``snapshot`` holds the record as the working copy would make it: its fields (both
+    languages), its many-to-many links and, when they were edited, its parts (a document's
+    directives, principles, relations, attachments), in Django's serialisation format.
+    Publishing writes it onto the record's row in one transaction and deletes it.
+    """
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    object_id = models.PositiveBigIntegerField()
+    record = GenericForeignKey("content_type", "object_id")
+    snapshot = models.JSONField(encoder=DjangoJSONEncoder)
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=ChangeStatus.choices,
+        default=ChangeStatus.DRAFT,
+        help_text=_("Draft, in review, sent back with a reason, or scheduled to go live."),
+    )
+    go_live_at = models.DateTimeField(
+        _("go live at"),
+        null=True,
+        blank=True,
+        help_text=_("When a scheduled change replaces the live version."),
+    )
+    reason = models.TextField(
+        _("reason"), blank=True, help_text=_("Why a publisher sent the change back.")
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("author"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("Who last changed the working copy."),
+    )
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reviewer"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("The publisher who last sent it back or scheduled it."),
+    )
+    base_version = models.PositiveIntegerField(
+        _("based on version"), help_text=_("The live version the working copy started from.")
+    )
+    version = models.PositiveIntegerField(
+        _("version"),
+        help_text=_("Raised on every save; a save based on an older version is refused."),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("last changed"), auto_now=True)
+
+    objects = WorkingCopyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("working copy")
+        verbose_name_plural = _("working copies")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["content_type", "object_id"], name="one_working_copy_per_record"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="scheduled") | Q(go_live_at__isnull=False),
+                name="scheduled_working_copy_has_time",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "go_live_at"], name="working_copy_schedule")]
+
+    def __str__(self):
+        return f"{self.content_type.model} {self.object_id} ({self.get_status_display()})"
+
+
+class LogAction(models.TextChoices):
+    CREATED = "created", _("created")
+    CHANGED = "changed", _("changed")
+    SUBMITTED = "submitted", _("submitted for review")
+    SENT_BACK = "sent_back", _("sent back")
+    PUBLISHED = "published", _("published")
+    SCHEDULED = "scheduled", _("scheduled")
+    WENT_LIVE = "went_live", _("went live")
+    WITHDRAWN = "withdrawn", _("withdrawn")
+    REVERTED = "reverted", _("reverted")
+    IMPORTED = "imported", _("imported")
+    DISCARDED = "discarded", _("discarded changes")
+
+
+class LogEvent(models.Model):
+    """One line of the newsroom log: who did what to which record, and when.
+
+    Written by the services (``core.services``), so the admin, the importer and the API all
+    log alike; writes without a person (the demo loader, data migrations) are not logged.
+    """
+
+    at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("who"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    action = models.CharField(_("action"), max_length=12, choices=LogAction.choices)
+    content_type = models.ForeignKey(
+        ContentType, verbose_name=_("kind of record"), on_delete=models.CASCADE
+    )
+    object_id = models.PositiveBigIntegerField(_("record id"))
+    object_repr = models.CharField(_("record"), max_length=200)
+    detail = models.TextField(
+        _("detail"), blank=True, help_text=_("The reason given, or the time scheduled.")
+    )
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = _("newsroom log entry")
+        verbose_name_plural = _("newsroom log")
+        indexes = [models.Index(fields=["content_type", "object_id"], name="log_event_record")]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.user} {self.action} {self.object_repr}"

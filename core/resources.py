@@ -18,7 +18,8 @@ from django.utils.translation import gettext as _
 from import_export import fields, resources, widgets
 
 from core.dates import DatePrecision, PartialDate
-from core.services import imported_status, record_save
+from core.models import LogAction
+from core.services import imported_status, record_save, working_copy_save
 
 
 class SlugWidget(widgets.ForeignKeyWidget):
@@ -213,4 +214,25 @@ class PublishableResource(NewsroomResource):
 
     def do_instance_save(self, instance, is_create):
         instance._history_user = self.user
-        record_save(record=instance, expected_version=None, user=self.user)
+        record_save(
+            record=instance, expected_version=None, user=self.user, log_action=LogAction.IMPORTED
+        )
+
+    def save_m2m(self, instance, row, **kwargs):
+        # A row for a record with a working copy writes its links there too, not to the row.
+        if getattr(instance, "_working_copy", None) is None:
+            return super().save_m2m(instance, row, **kwargs)
+        links = {
+            field.attribute: field.clean(row)
+            for field in self.get_import_fields()
+            if isinstance(field.widget, widgets.ManyToManyWidget) and field.column_name in row
+        }
+        if links:
+            working_copy_save(
+                record=instance,
+                user=self.user,
+                expected_version=None,
+                many_to_many=links,
+                log_action=None,
+            )
+        return None

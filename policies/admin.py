@@ -16,6 +16,7 @@ from core.admin.options import (
     TranslatedAdmin,
     TranslatedStackedInline,
     TranslatedTabularInline,
+    WorkingCopyInlineFormSet,
     bilingual,
     year_filter,
 )
@@ -50,6 +51,7 @@ class DirectiveInline(TranslatedStackedInline):
 
 
 class RelationInline(admin.TabularInline):
+    formset = WorkingCopyInlineFormSet
     model = DocumentRelation
     view_on_site = False
     fk_name = "from_document"
@@ -252,7 +254,7 @@ class DirectiveAdmin(
     def document_status(self, obj):
         from core.admin.options import status_badge
 
-        return status_badge(obj.document)
+        return status_badge(obj.document, changes=False)
 
 
 @admin.register(Principle)

@@ -189,6 +189,7 @@ class ZoneAdmin(NewsroomImportExportMixin, PublishableAdminMixin, TranslatedAdmi
     autocomplete_fields = ["program", "batch", "province", "focus_areas", "sources"]
     prepopulated_fields = {"slug": ["name_en"]}
     preview_url_name = "preview-zone"
+    public_parents = ("program", "batch")
     fieldsets = [
         (
             None,

@@ -1,8 +1,10 @@
 """The newsroom admin: shared pieces in ``options``, ``forms``, ``history``, ``imports`` and
-``site``; the register's models are registered in each app's ``admin.py``."""
+``site``, the newsroom log in ``log``; the register's models are registered in each app's
+``admin.py``."""
 
 from django.contrib import admin
 
+from core.admin import log  # noqa: F401  (registers the newsroom log)
 from core.models import Source
 
 

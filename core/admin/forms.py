@@ -163,6 +163,9 @@ class PublishableForm(NewsroomForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk is not None:
             self.initial["expected_version"] = self.instance.version
+        # A record shown as its working copy: its links are the working copy's, not the row's.
+        links = getattr(self.instance, "_working_copy_links", None) or {}
+        self.initial.update({name: ids for name, ids in links.items() if name in self.fields})
 
     def clean(self):
         cleaned_data = super().clean()
@@ -246,3 +249,20 @@ class ConfirmForm(forms.Form):
     """The confirmation step of a workflow action on one record: carries its version."""
 
     expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+
+
+class ReasonForm(forms.Form):
+    """Why a publisher sends changes back: the editor reads it on the record and in the queue."""
+
+    reason = forms.CharField(
+        label=_("What needs to change"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4, "cols": 60}),
+        help_text=_("The editor sees this on the record and in the review queue."),
+    )
+
+    def clean_reason(self):
+        reason = self.cleaned_data["reason"].strip()
+        if not reason:
+            raise ValidationError(_("Say what needs to change."), code="required")
+        return reason

@@ -10,9 +10,12 @@ from dataclasses import dataclass
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.utils import model_ngettext, unquote
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Max, Min
+from django.db import transaction
+from django.db.models import Max, Min, OuterRef, Subquery
 from django.db.models.functions import Now
+from django.forms.models import BaseInlineFormSet
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, path, reverse
@@ -30,21 +33,30 @@ from modeltranslation.admin import (
 from core.admin.forms import (
     ConfirmForm,
     PublishableForm,
+    ReasonForm,
     ScheduleForm,
     format_in_site_zone,
     site_zone_label,
 )
 from core.admin.history import RecordHistory
-from core.models import Status
+from core.models import ChangeStatus, Status, WorkingCopy
 from core.services import (
     StaleVersionError,
     can_publish,
+    goes_to_working_copy,
+    hidden_parents,
     record_parts_changed,
     record_publish,
     record_revert,
     record_save,
     record_submit,
     record_withdraw,
+    working_copies_go_live,
+    working_copy_discard,
+    working_copy_of,
+    working_copy_request_changes,
+    working_copy_save,
+    working_copy_view,
 )
 
 # ---------------------------------------------------------------------------------------------
@@ -86,12 +98,81 @@ class TranslatedAdmin(BilingualLabelsMixin, TranslationAdmin):
     pass
 
 
+class WorkingCopyParts(list):
+    """A working copy's parts of one kind, standing in for the queryset an inline formset reads
+    (the formset filters it by the record and checks that it is ordered)."""
+
+    ordered = totally_ordered = True
+
+    def filter(self, *args, **kwargs):
+        return self
+
+    def none(self):
+        return WorkingCopyParts()
+
+
+class WorkingCopyInlineFormSet(BaseInlineFormSet):
+    """An inline formset that can show a working copy's parts.
+
+    Parts that exist on the live record are the formset's initial forms (``queryset``); parts the
+    working copy adds (``new_parts``) come next, as extra forms filled in, which are kept even
+    when the editor leaves them unchanged.
+    """
+
+    def __init__(self, *args, new_parts=(), **kwargs):
+        self.new_parts = list(new_parts)
+        if self.new_parts:
+            kwargs["initial"] = [_part_initial(part) for part in self.new_parts]
+        super().__init__(*args, **kwargs)
+        self.extra = max(self.extra, len(self.new_parts) + 1) if self.new_parts else self.extra
+
+    def _construct_form(self, i, **kwargs):
+        form = super()._construct_form(i, **kwargs)
+        if 0 <= i - self.initial_form_count() < len(self.new_parts):
+            form.empty_permitted = False
+            form.carried_from_working_copy = True
+        links = getattr(form.instance, "_working_copy_links", None)
+        if links and not self.is_bound:
+            form.initial.update(links)
+        return form
+
+    def kept_parts(self):
+        """(part, its links) for every form that is not deleted or an untouched blank."""
+        kept = []
+        for form in self.forms:
+            if self.can_delete and self._should_delete_form(form):
+                continue
+            is_new = form.instance.pk is None
+            if is_new and not (form.has_changed() or getattr(form, "carried_from_working_copy", 0)):
+                continue
+            links = dict(getattr(form.instance, "_working_copy_links", {}))
+            for field in self.model._meta.many_to_many:
+                if field.name in form.cleaned_data:
+                    links[field.name] = form.cleaned_data[field.name]
+                elif field.name not in links and not is_new:
+                    links[field.name] = getattr(form.instance, field.name).all()
+            kept.append((form.instance, links))
+        return kept
+
+
+def _part_initial(part) -> dict:
+    initial = {
+        field.name: field.value_from_object(part)
+        for field in type(part)._meta.concrete_fields
+        if not field.primary_key
+    }
+    initial.update(getattr(part, "_working_copy_links", {}))
+    return initial
+
+
 class TranslatedTabularInline(BilingualLabelsMixin, TranslationTabularInline):
     view_on_site = False
+    formset = WorkingCopyInlineFormSet
 
 
 class TranslatedStackedInline(BilingualLabelsMixin, TranslationStackedInline):
     view_on_site = False
+    formset = WorkingCopyInlineFormSet
 
 
 # ---------------------------------------------------------------------------------------------
@@ -99,18 +180,86 @@ class TranslatedStackedInline(BilingualLabelsMixin, TranslationStackedInline):
 # ---------------------------------------------------------------------------------------------
 
 
-def publication_state(record) -> tuple[str, str]:
-    """(css name, words) for a record's public state, with a scheduled time in the site zone."""
-    go_live_at = record.go_live_at
-    if record.status == Status.PUBLISHED and go_live_at and go_live_at > timezone.now():
-        return "scheduled", gettext("Scheduled for %(moment)s") % {
-            "moment": format_in_site_zone(record.go_live_at)
+def change_state(record) -> tuple[str, object] | None:
+    """(status, go-live time) of the record's working copy, or None if it has none.
+
+    Read from the change form's working copy, from the list's annotation
+    (``with_change_state``), or else from the database."""
+    working_copy = getattr(record, "_working_copy", None)
+    if working_copy is None and hasattr(record, "change_status"):
+        if record.change_status is None:
+            return None
+        return record.change_status, record.change_go_live_at
+    if working_copy is None:
+        working_copy = working_copy_of(record)
+    if working_copy is None:
+        return None
+    return working_copy.status, working_copy.go_live_at
+
+
+def with_change_state(queryset):
+    """Annotate each record with its working copy's status and go-live time: one query."""
+    working_copies = WorkingCopy.objects.filter(
+        content_type=ContentType.objects.get_for_model(queryset.model), object_id=OuterRef("pk")
+    )
+    return queryset.annotate(
+        change_status=Subquery(working_copies.values("status")[:1]),
+        change_go_live_at=Subquery(working_copies.values("go_live_at")[:1]),
+    )
+
+
+def _change_words(status, go_live_at) -> str:
+    if status == ChangeStatus.SCHEDULED:
+        return gettext("change scheduled for %(moment)s") % {
+            "moment": format_in_site_zone(go_live_at)
         }
-    return record.status, str(Status(record.status).label)
+    return {
+        ChangeStatus.DRAFT: gettext("changes in draft"),
+        ChangeStatus.REVIEW: gettext("changes in review"),
+        ChangeStatus.CHANGES_REQUESTED: gettext("changes requested"),
+    }[status]
 
 
-def status_badge(record):
-    css, words = publication_state(record)
+def publication_state(record, *, changes: bool = True, parents=()) -> tuple[str, str]:
+    """(css name, words) for a record's public state, with a scheduled time in the site zone,
+    and (with ``changes``) what its working copy waits for: "Live · changes in review".
+
+    A published record whose ``parents`` (names of what it belongs to: a zone's program and
+    batch) are not public at its go-live time is never called live: the words say why the
+    public cannot see it."""
+    go_live_at = record.go_live_at
+    hidden = []
+    if record.status == Status.PUBLISHED:
+        hidden = hidden_parents(record, parents, at=go_live_at)
+    if hidden:
+        names = ", ".join(f"{parent._meta.verbose_name} “{parent}”" for parent in hidden)
+        css = "hidden"
+        if go_live_at and go_live_at > timezone.now():
+            words = gettext(
+                "Scheduled for %(moment)s, but hidden then: %(parents)s will not be public"
+            ) % {"moment": format_in_site_zone(go_live_at), "parents": names}
+        else:
+            words = gettext("Published, but hidden: %(parents)s is not public") % {"parents": names}
+    elif record.status == Status.PUBLISHED and go_live_at and go_live_at > timezone.now():
+        css, words = (
+            "scheduled",
+            gettext("Scheduled for %(moment)s")
+            % {"moment": format_in_site_zone(record.go_live_at)},
+        )
+    elif record.status == Status.PUBLISHED:
+        css, words = record.status, str(Status(record.status).label)
+        if changes and change_state(record) is not None:
+            words = gettext("Live")
+    else:
+        css, words = record.status, str(Status(record.status).label)
+    change = change_state(record) if changes and record.status == Status.PUBLISHED else None
+    if change is not None:
+        words = f"{words} · {_change_words(*change)}"
+    return css, words
+
+
+def status_badge(record, *, changes: bool = True, parents=()):
+    css, words = publication_state(record, changes=changes, parents=parents)
     return format_html('<span class="status-badge status-{}">{}</span>', css, words)
 
 
@@ -309,10 +458,11 @@ class HistoryAdminMixin:
             else:
                 self.log_change(request, obj, [{"reverted": {"version": target.number}}])
                 message = gettext("Reverted to version %(version)s.") % {"version": target.number}
-                if getattr(obj, "status", None) == Status.REVIEW and not can_publish(
-                    request.user, self.model
-                ):
-                    message += " " + gettext("It is now in review: a publisher publishes it again.")
+                if getattr(obj, "_working_copy", None) is not None:
+                    message += " " + gettext(
+                        "It is the record's next version; the public keeps seeing the live "
+                        "version until it is published."
+                    )
                 self.message_user(request, message, messages.SUCCESS)
                 return HttpResponseRedirect(self._admin_url("change", obj.pk))
         context = self._history_context(
@@ -323,8 +473,6 @@ class HistoryAdminMixin:
             target=target,
             form=form,
             comparison=history.compare(history.latest, target),
-            sends_back_to_review=getattr(obj, "status", None) == Status.PUBLISHED
-            and not can_publish(request.user, self.model),
             parts_kept=[
                 child.label for child in self.history_children if not child.restored_by_revert
             ],
@@ -362,29 +510,42 @@ class Transition:
     bulk_label: str = ""
     needs_time: bool = False
 
+    needs_reason: bool = False
+
     def applies_to(self, record) -> bool:
         css, _words = publication_state(record)
+        change = change_state(record)
+        change_status = change[0] if change else None
         if self.name == "submit":
+            if change is not None:
+                return change_status in {ChangeStatus.DRAFT, ChangeStatus.CHANGES_REQUESTED}
             return record.status in {Status.DRAFT, Status.WITHDRAWN}
         if self.name == "publish":
-            return css != Status.PUBLISHED
+            return css != Status.PUBLISHED or change is not None
         if self.name == "schedule":
             return True
         if self.name == "withdraw":
             return record.status == Status.PUBLISHED
+        if self.name == "request_changes":
+            return change_status in {ChangeStatus.REVIEW, ChangeStatus.SCHEDULED}
+        if self.name == "discard":
+            return change is not None
         return False
 
-    def perform(self, record, user, *, go_live_at=None, expected_version=None):
+    def perform(self, record, user, *, go_live_at=None, expected_version=None, reason=""):
+        options = {"record": record, "user": user, "expected_version": expected_version}
         if self.name == "submit":
-            return record_submit(record=record, user=user, expected_version=expected_version)
+            return record_submit(**options)
         if self.name == "publish":
-            return record_publish(record=record, user=user, expected_version=expected_version)
+            return record_publish(**options)
         if self.name == "schedule":
-            return record_publish(
-                record=record, user=user, go_live_at=go_live_at, expected_version=expected_version
-            )
+            return record_publish(go_live_at=go_live_at, **options)
         if self.name == "withdraw":
-            return record_withdraw(record=record, user=user, expected_version=expected_version)
+            return record_withdraw(**options)
+        if self.name == "request_changes":
+            return working_copy_request_changes(reason=reason, **options)
+        if self.name == "discard":
+            return working_copy_discard(**options)
         raise ValueError(self.name)
 
 
@@ -424,6 +585,23 @@ TRANSITIONS = {
             _("Withdrawn"),
             _("Withdraw selected from the public site"),
         ),
+        Transition(
+            "request_changes",
+            _("Request changes…"),
+            "publish",
+            _("Send the changes back to the editor? Say what needs to change."),
+            _("Sent back to the editor"),
+            _("Request changes to selected…"),
+            needs_reason=True,
+        ),
+        Transition(
+            "discard",
+            _("Discard changes"),
+            "change",
+            _("Throw away the changes? The live version stays as it is."),
+            _("Changes discarded"),
+            _("Discard changes to selected"),
+        ),
     ]
 }
 
@@ -446,6 +624,9 @@ class PublishableAdminMixin(HistoryAdminMixin):
     change_form_template = "admin/newsroom/change_form.html"
     #: URL name of the staff preview of this model, e.g. "preview-zone".
     preview_url_name = None
+    #: What a record belongs to and is public only with (the fields' names), as ``published()``
+    #: requires: a zone is public only while its program and its batch are.
+    public_parents = ()
     actions = [_workflow_action(transition) for transition in TRANSITIONS.values()]
     publication_fieldset = (
         _("Publication"),
@@ -458,6 +639,9 @@ class PublishableAdminMixin(HistoryAdminMixin):
         },
     )
 
+    def get_queryset(self, request):
+        return with_change_state(super().get_queryset(request))
+
     # -- permissions
 
     def has_publish_permission(self, request, obj=None):
@@ -467,13 +651,13 @@ class PublishableAdminMixin(HistoryAdminMixin):
 
     @admin.display(description=_("status"), ordering="status")
     def status_badge(self, obj):
-        return status_badge(obj)
+        return status_badge(obj, parents=self.public_parents)
 
     @admin.display(description=_("status"))
     def publication_state(self, obj):
         if obj is None or obj.pk is None:
             return gettext("Draft (new records start as drafts)")
-        return status_badge(obj)
+        return status_badge(obj, parents=self.public_parents)
 
     @admin.display(description=_("version"))
     def version_number(self, obj):
@@ -485,8 +669,10 @@ class PublishableAdminMixin(HistoryAdminMixin):
     def view_on_site(self, obj):
         if not hasattr(obj, "get_absolute_url"):
             return None
-        if obj.status == Status.PUBLISHED and (
-            obj.go_live_at is None or obj.go_live_at <= timezone.now()
+        if (
+            obj.status == Status.PUBLISHED
+            and (obj.go_live_at is None or obj.go_live_at <= timezone.now())
+            and not hidden_parents(obj, self.public_parents)
         ):
             return obj.get_absolute_url()
         return None
@@ -504,27 +690,78 @@ class PublishableAdminMixin(HistoryAdminMixin):
             ("预览（中文）", f"{url}?language=zh-hans"),
         ]
 
+    # -- the working copy
+
+    def get_object(self, request, object_id, from_field=None):
+        """On the change form, a record with a working copy reads as its working copy."""
+        obj = super().get_object(request, object_id, from_field)
+        if getattr(request, "_newsroom_change_form", False):
+            working_copy = working_copy_of(obj)
+            if working_copy is not None:
+                return working_copy_view(obj, working_copy)
+        return obj
+
+    def get_formset_kwargs(self, request, obj, inline, prefix):
+        kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
+        parts = getattr(obj, "_working_copy_parts", {})
+        if inline.model in parts and issubclass(inline.formset, WorkingCopyInlineFormSet):
+            kwargs["queryset"] = WorkingCopyParts(p for p in parts[inline.model] if p.pk)
+            kwargs["new_parts"] = [p for p in parts[inline.model] if p.pk is None]
+        return kwargs
+
     # -- saving
 
     def save_model(self, request, obj, form, change):
         obj._history_user = request.user
-        was_public = change and obj.status == Status.PUBLISHED
+        if change and goes_to_working_copy(obj, request.user):
+            obj._writes_working_copy = True  # written with its links and parts in save_related
+            return
         record_save(
             record=obj,
             expected_version=form.cleaned_data.get("expected_version") if change else None,
             user=request.user,
         )
-        if was_public and obj.status == Status.REVIEW:
-            self.message_user(
-                request,
-                gettext(
-                    "Your changes were saved and the record went back to review: it is off the "
-                    "public site until a publisher publishes it again."
-                ),
-                messages.WARNING,
-            )
+
+    def save_related(self, request, form, formsets, change):
+        obj = form.instance
+        if not getattr(obj, "_writes_working_copy", False):
+            return super().save_related(request, form, formsets, change)
+        links = {
+            field.name: form.cleaned_data[field.name]
+            for field in self.model._meta.many_to_many
+            if field.name in form.cleaned_data
+        }
+        parts = {
+            formset.model: (formset.fk.name, formset.kept_parts())
+            for formset in formsets
+            if isinstance(formset, WorkingCopyInlineFormSet)
+        }
+        for formset in formsets:
+            # Nothing of the parts was saved; the change message lists the record's fields.
+            formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+        obj._working_copy = working_copy_save(
+            record=obj,
+            user=request.user,
+            expected_version=form.cleaned_data.get("expected_version"),
+            many_to_many=links,
+            parts=parts,
+        )
+        self.message_user(
+            request,
+            gettext(
+                "Your changes were saved as the record's next version. The public site keeps "
+                "showing the live version until the changes are published."
+            ),
+            messages.INFO,
+        )
+
+    def changelist_view(self, request, extra_context=None):
+        working_copies_go_live()  # a change whose time has passed shows as live here too
+        return super().changelist_view(request, extra_context)
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        request._newsroom_change_form = True
+        working_copies_go_live()
         try:
             return super().changeform_view(request, object_id, form_url, extra_context)
         except StaleVersionError as stale:
@@ -548,6 +785,7 @@ class PublishableAdminMixin(HistoryAdminMixin):
                 and obj.status == Status.PUBLISHED
                 and not can_publish(request.user, self.model)
             ),
+            working_copy=getattr(obj, "_working_copy", None),
             site_zone=site_zone_label(),
         )
         return super().render_change_form(request, context, add, change, form_url, obj)
@@ -595,14 +833,29 @@ class PublishableAdminMixin(HistoryAdminMixin):
             raise PermissionDenied
         form_class = _transition_form(transition)
         form = form_class(request.POST or None, initial={"expected_version": obj.version})
-        if request.method == "POST" and form.is_valid():
+        is_valid = request.method == "POST" and form.is_valid()
+        hidden = self._hidden_parents(obj, transition, form.cleaned_data if is_valid else {})
+        parents_choice = request.POST.get("parents")
+        if is_valid and hidden and parents_choice not in {"with", "alone"}:
+            form.add_error(None, gettext("Choose whether to publish it with what it belongs to."))
+            is_valid = False
+        if is_valid:
             try:
-                transition.perform(
-                    obj,
-                    request.user,
-                    go_live_at=form.cleaned_data.get("go_live_at"),
-                    expected_version=form.cleaned_data.get("expected_version"),
-                )
+                with transaction.atomic():
+                    if hidden and parents_choice == "with":
+                        for parent in hidden:
+                            record_publish(
+                                record=parent,
+                                user=request.user,
+                                go_live_at=form.cleaned_data.get("go_live_at"),
+                            )
+                    transition.perform(
+                        obj,
+                        request.user,
+                        go_live_at=form.cleaned_data.get("go_live_at"),
+                        expected_version=form.cleaned_data.get("expected_version"),
+                        reason=form.cleaned_data.get("reason", ""),
+                    )
             except StaleVersionError as stale:
                 self.message_user(
                     request,
@@ -626,18 +879,29 @@ class PublishableAdminMixin(HistoryAdminMixin):
             "objects": [obj],
             "transition": transition,
             "form": form,
+            "hidden_parents": hidden,
             "site_zone": site_zone_label(),
             "media": self.media + form.media,
         }
         request.current_app = self.admin_site.name
         return TemplateResponse(request, "admin/newsroom/confirm_transition.html", context)
 
+    def _hidden_parents(self, obj, transition, cleaned_data) -> list:
+        """What ``obj`` belongs to that will not be public when it goes live."""
+        if transition.name not in {"publish", "schedule"}:
+            return []
+        moment = cleaned_data.get("go_live_at")
+        if transition.name == "schedule" and moment is None:
+            return []
+        return hidden_parents(obj, self.public_parents, at=moment)
+
     def _done_message(self, transition, obj):
         message = gettext("%(done)s: %(record)s.") % {"done": transition.done, "record": obj}
         if transition.needs_time:
+            change = working_copy_of(obj)
             message = gettext("%(record)s goes live at %(moment)s.") % {
                 "record": obj,
-                "moment": format_in_site_zone(obj.go_live_at),
+                "moment": format_in_site_zone(change.go_live_at if change else obj.go_live_at),
             }
         return message
 
@@ -653,7 +917,10 @@ class PublishableAdminMixin(HistoryAdminMixin):
             for record in queryset:
                 try:
                     transition.perform(
-                        record, request.user, go_live_at=form.cleaned_data.get("go_live_at")
+                        record,
+                        request.user,
+                        go_live_at=form.cleaned_data.get("go_live_at"),
+                        reason=form.cleaned_data.get("reason", ""),
                     )
                 except (PermissionDenied, ValidationError) as refused:
                     skipped.append(f"{record}: {_refusal(refused)}")
@@ -704,6 +971,8 @@ class PublishableAdminMixin(HistoryAdminMixin):
 def _transition_form(transition: Transition):
     if transition.needs_time:
         return type("ScheduleConfirmForm", (ScheduleForm, ConfirmForm), {})
+    if transition.needs_reason:
+        return type("ReasonConfirmForm", (ReasonForm, ConfirmForm), {})
     return ConfirmForm
 
 

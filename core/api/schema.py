@@ -143,6 +143,16 @@ class RegisterAutoSchema(AutoSchema):
                 main = self._detail_serializer()
                 code = 201 if action == "create" else 200
                 responses = {(code, JSON): main}
+                if action in ("update", "partial_update"):
+                    responses[(202, JSON)] = OpenApiResponse(
+                        response=main,
+                        description=(
+                            "Accepted into the record's working copy (a change to a published "
+                            "record by someone who may not publish, or to a record with a "
+                            "working copy): the body shows the live record, which the public "
+                            "keeps reading until the change is published."
+                        ),
+                    )
             else:
                 responses = {(200, JSON): super().get_response_serializers()}
             codes = WRITE_ERRORS

@@ -10,7 +10,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from core.models import Status
-from core.services import record_save
+from core.services import goes_to_working_copy, record_save, working_copy_save
 
 
 @extend_schema_field(OpenApiTypes.URI)
@@ -112,12 +112,20 @@ class RecordWriteSerializer(serializers.ModelSerializer):
         related = {
             name: validated_data.pop(name) for name in self.many_to_many if name in validated_data
         }
+        user = self.context["request"].user
+        if goes_to_working_copy(instance, user):
+            # The live record keeps serving; the change waits in its working copy. The caller
+            # checked the live version (If-Match), which is what an API client reads.
+            changed = copy.copy(instance)
+            for name, value in validated_data.items():
+                setattr(changed, name, value)
+            self.working_copy = working_copy_save(
+                record=changed, user=user, expected_version=None, many_to_many=related
+            )
+            return instance
         for name, value in validated_data.items():
             setattr(instance, name, value)
-        # The workflow rules apply: an editor's change to a public record goes back to review.
-        record_save(
-            record=instance, expected_version=expected_version, user=self.context["request"].user
-        )
+        record_save(record=instance, expected_version=expected_version, user=user)
         for name, values in related.items():
             getattr(instance, name).set(values)
         return instance

@@ -309,6 +309,9 @@ class WritableRegisterViewSet(RegisterViewSet):
         serializer.is_valid(raise_exception=True)
         with transaction.atomic():
             serializer.save(expected_version=expected)
+        if getattr(serializer, "working_copy", None) is not None:
+            # Accepted, not yet live: the body shows the live record, still what the public reads.
+            return self.written(record, status_code=status.HTTP_202_ACCEPTED)
         return self.written(record)
 
     def partial_update(self, request, *args, **kwargs):

@@ -144,8 +144,9 @@ def test_invalid_data_is_a_400_naming_the_field(editor, change, field):
     assert not Zone.objects.filter(slug="xiongan").exists()
 
 
-def test_an_editors_change_to_a_public_record_goes_back_to_review(api, editor):
+def test_an_editors_change_to_a_public_record_waits_while_the_live_record_serves(api, editor):
     etag = editor.get("/api/v1/zones/miit-beijing/")["ETag"]
+    live_summary = Zone.objects.get(slug="miit-beijing").summary_en
 
     response = editor.patch(
         "/api/v1/zones/miit-beijing/",
@@ -154,11 +155,14 @@ def test_an_editors_change_to_a_public_record_goes_back_to_review(api, editor):
         HTTP_IF_MATCH=etag,
     )
 
-    assert response.status_code == 200
-    assert response.json()["status"] == "review"
-    # Nothing an editor writes reaches the public unreviewed: the zone leaves the public site.
-    assert api.get("/api/v1/zones/miit-beijing/").status_code == 404
-    assert Zone.objects.get(slug="miit-beijing").summary_en == "Rewritten."
+    # Accepted into the working copy: nothing an editor writes reaches the public unreviewed,
+    # and the record stays on the public site as it was.
+    assert response.status_code == 202
+    assert response.json()["status"] == "published"
+    assert response.json()["summary_en"] == live_summary
+    public = api.get("/api/v1/zones/miit-beijing/")
+    assert public.status_code == 200
+    assert public.json()["summary_en"] == live_summary
 
 
 def test_a_publishers_change_to_a_public_record_stays_public(api, publisher):

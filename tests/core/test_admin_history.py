@@ -86,9 +86,7 @@ def test_each_admin_save_is_one_version_with_who_and_what_changed(edited_documen
 def test_compare_shows_each_changed_field_with_before_and_after(edited_document):
     document, client, _editor = edited_document
 
-    page = client.get(
-        f"/admin/policies/policydocument/{document.pk}/history/compare/?old=1&new=2"
-    )
+    page = client.get(f"/admin/policies/policydocument/{document.pk}/history/compare/?old=1&new=2")
 
     text = page.text
     assert "<del>Notice on pilot zones</del>" in text
@@ -113,31 +111,31 @@ def test_compare_with_live_diffs_a_version_against_the_current_record(edited_doc
 def test_the_same_version_twice_shows_no_differences(edited_document):
     document, client, _editor = edited_document
 
-    page = client.get(
-        f"/admin/policies/policydocument/{document.pk}/history/compare/?old=2&new=2"
-    )
+    page = client.get(f"/admin/policies/policydocument/{document.pk}/history/compare/?old=2&new=2")
 
     assert "No differences." in page.text
 
 
-def test_an_editors_revert_of_a_public_record_is_a_new_version_in_review(edited_document):
+def test_an_editors_revert_of_a_public_record_waits_as_its_next_version(edited_document):
     document, client, _editor = edited_document
     PolicyDocument.objects.filter(pk=document.pk).update(status=Status.PUBLISHED)
+    live_title = PolicyDocument.objects.get(pk=document.pk).title_en
 
     confirm = client.get(f"/admin/policies/policydocument/{document.pk}/history/1/revert/")
-    assert "sends it back to review" in confirm.text
+    assert "the public keeps seeing the live version" in confirm.text
     client.post(
         f"/admin/policies/policydocument/{document.pk}/history/1/revert/",
         {"expected_version": 2},
     )
 
     document.refresh_from_db()
-    assert document.title_en == "Notice on pilot zones"
-    assert list(document.authorities.values_list("name_en", flat=True)) == ["Old Ministry"]
-    assert document.status == Status.REVIEW
-    assert document.version == 3
-    history = client.get(f"/admin/policies/policydocument/{document.pk}/history/")
-    assert [version.number for version in history.context["versions"]] == [3, 2, 1]
+    assert document.title_en == live_title
+    assert document.status == Status.PUBLISHED
+    assert document.version == 2
+    form = client.get(f"/admin/policies/policydocument/{document.pk}/change/")
+    assert form.context["adminform"].form.initial["title_en"] == "Notice on pilot zones"
+    old_ministry = document.authorities.model.objects.get(name_en="Old Ministry")
+    assert form.context["adminform"].form.initial["authorities"] == [old_ministry.pk]
 
 
 def test_a_publishers_revert_keeps_a_public_record_public():

@@ -6,7 +6,8 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from core.models import Status
+from core.models import ChangeStatus, Status, WorkingCopy
+from core.services import working_copy_save
 from policies.models import PolicyDocument
 from tests import newsroom
 from tests.factories import AuthorityFactory, PolicyDocumentFactory, ProgramFactory, ZoneFactory
@@ -31,8 +32,14 @@ ACTIONS = [
     "delete",
     "import",
     "revert",
+    "change live",
+    "submit change",
+    "request changes",
+    "schedule change",
+    "discard change",
 ]
-EDITOR_MAY = {"add", "change", "submit", "import", "revert"}
+# An editor may discard a change of their own; here the change is another editor's.
+EDITOR_MAY = {"add", "change", "submit", "import", "revert", "change live", "submit change"}
 EXPECTED = {
     "anonymous": set(),
     "staff without permissions": set(),
@@ -162,7 +169,73 @@ def try_revert(kind, client):
     return model.objects.get(pk=record.pk).summary_en == "First words"
 
 
+def working_copy_of(kind, status):
+    """A published record with a change by another editor, waiting in ``status``."""
+    record = record_of(kind, Status.PUBLISHED)
+    author = newsroom.editor("change-author")
+    record.summary_en = "Next words"
+    working_copy_save(record=record, user=author, expected_version=None)
+    WorkingCopy.objects.update(status=status)
+    return record
+
+
+def try_working_copy_step(kind, client, transition, status, data=None):
+    _model, url = MODELS[kind]
+    record = working_copy_of(kind, status)
+    client.post(
+        f"{url}{record.pk}/workflow/{transition}/",
+        {"expected_version": record.version} | (data or {}),
+    )
+    return WorkingCopy.objects.first()
+
+
+def try_change_live(kind, client):
+    model, url = MODELS[kind]
+    record = record_of(kind, Status.PUBLISHED)
+    data = form_data(kind, record) | {"summary_en": "Changed words"}
+    client.post(f"{url}{record.pk}/change/", data)
+    live = model.objects.get(pk=record.pk)
+    working_copy = WorkingCopy.objects.first()
+    changed = working_copy is not None or live.summary_en == "Changed words"
+    # Whoever may change it, the public never loses the record.
+    assert model.objects.published().filter(pk=record.pk).exists()
+    return changed
+
+
+def try_submit_change(kind, client):
+    working_copy = try_working_copy_step(kind, client, "submit", ChangeStatus.DRAFT)
+    return working_copy.status == ChangeStatus.REVIEW
+
+
+def try_request_changes(kind, client):
+    working_copy = try_working_copy_step(
+        kind, client, "request_changes", ChangeStatus.REVIEW, {"reason": "Cite the source."}
+    )
+    return working_copy.status == ChangeStatus.CHANGES_REQUESTED
+
+
+def try_schedule_change(kind, client):
+    moment = timezone.localtime(timezone.now() + datetime.timedelta(days=2))
+    working_copy = try_working_copy_step(
+        kind,
+        client,
+        "schedule",
+        ChangeStatus.REVIEW,
+        {"go_live_at": moment.replace(tzinfo=None, microsecond=0).isoformat()},
+    )
+    return working_copy.status == ChangeStatus.SCHEDULED
+
+
+def try_discard_change(kind, client):
+    return try_working_copy_step(kind, client, "discard", ChangeStatus.REVIEW) is None
+
+
 TRIES = {
+    "change live": try_change_live,
+    "submit change": try_submit_change,
+    "request changes": try_request_changes,
+    "schedule change": try_schedule_change,
+    "discard change": try_discard_change,
     "add": try_add,
     "change": try_change,
     "submit": try_submit,

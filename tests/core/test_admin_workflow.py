@@ -8,6 +8,7 @@ import pytest
 from django.utils import timezone
 
 from core.models import Status
+from core.services import record_save
 from policies.models import PolicyDocument
 from tests import newsroom
 from tests.factories import PolicyDocumentFactory, ZoneFactory
@@ -171,11 +172,11 @@ def test_editors_are_not_offered_publishing_actions():
     assert "delete_selected" not in actions
 
 
-def test_an_editors_change_to_a_public_record_sends_it_back_to_review():
-    zone = ZoneFactory(status=Status.PUBLISHED)
+def test_an_editors_change_to_a_public_record_waits_while_the_record_stays_public():
+    zone = ZoneFactory(status=Status.PUBLISHED, summary_en="The live words")
     client = newsroom.client_for(newsroom.editor())
     form = client.get(f"/admin/zones/zone/{zone.pk}/change/")
-    assert "goes back to review" in form.text
+    assert "the public keeps seeing the live version" in form.text
 
     done = client.post(
         f"/admin/zones/zone/{zone.pk}/change/",
@@ -184,10 +185,10 @@ def test_an_editors_change_to_a_public_record_sends_it_back_to_review():
     )
 
     zone.refresh_from_db()
-    assert zone.summary_en == "An editor's words"
-    assert zone.status == Status.REVIEW
-    assert not Zone.objects.published().filter(pk=zone.pk).exists()
-    assert "went back to review" in done.text
+    assert zone.summary_en == "The live words"
+    assert zone.status == Status.PUBLISHED
+    assert Zone.objects.published().filter(pk=zone.pk).exists()
+    assert "keeps showing the live version" in done.text
 
 
 def test_a_publishers_change_to_a_public_record_keeps_it_public():
@@ -215,7 +216,8 @@ def test_the_index_shows_what_waits_for_review_and_what_is_scheduled():
         status=Status.PUBLISHED,
         go_live_at=timezone.now() - datetime.timedelta(hours=2),
     )
-    ZoneFactory(name_en="Long public zone", status=Status.PUBLISHED)
+    long_public = ZoneFactory(name_en="Long public zone", status=Status.PUBLISHED)
+    record_save(record=long_public, expected_version=None, user=newsroom.publisher())
 
     page = newsroom.client_for(newsroom.editor()).get("/admin/")
     board = page.context["newsroom"]

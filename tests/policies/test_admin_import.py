@@ -13,7 +13,7 @@ import tablib
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from core.admin.imports import PendingImportStorage
-from core.models import Status
+from core.models import Status, WorkingCopy
 from policies.models import Directive, PolicyDocument
 from tests import newsroom
 from tests.factories import (
@@ -164,7 +164,7 @@ def test_a_publishers_import_publishes_what_the_file_says(places):
     assert Zone.objects.get(slug="ningbo").status == Status.DRAFT
 
 
-def test_an_editors_import_that_changes_a_public_record_sends_it_to_review(places):
+def test_an_editors_import_that_changes_a_public_record_waits_in_its_working_copy(places):
     ZoneFactory(slug="hangzhou", name_en="Hangzhou", status=Status.PUBLISHED)
     client = newsroom.client_for(newsroom.editor())
 
@@ -177,8 +177,9 @@ def test_an_editors_import_that_changes_a_public_record_sends_it_to_review(place
     )
 
     zone = Zone.objects.get(slug="hangzhou")
-    assert zone.name_en == "Hangzhou City"
-    assert zone.status == Status.REVIEW
+    assert zone.name_en == "Hangzhou"
+    assert zone.status == Status.PUBLISHED
+    assert WorkingCopy.objects.get().snapshot["fields"]["name_en"] == "Hangzhou City"
 
 
 def test_an_editors_directive_import_on_a_public_document_sends_it_to_review():
