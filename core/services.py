@@ -25,6 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.models import ChangeStatus, Publishable, Status, WorkingCopy
+from core.versions.records import note_public_version
 
 # Set only by the workflow functions below, never by a form, an import row or a revert.
 WORKFLOW_FIELDS = frozenset({"status", "go_live_at"})
@@ -109,6 +110,7 @@ def record_save(*, record: Publishable, expected_version: int | None, user=None)
         _check_version(stored, expected_version)
     _apply_editor_rules(record, stored, user)
     record.save()
+    note_public_version(record)
     return record
 
 
@@ -145,6 +147,7 @@ def record_publish(
     record.status = Status.PUBLISHED
     record.go_live_at = go_live_at
     record.save(update_fields=["status", "go_live_at"])
+    note_public_version(record)
     return record
 
 
@@ -159,6 +162,7 @@ def record_withdraw(
         raise ValidationError(_("Only a published or scheduled record can be withdrawn."))
     record.status = Status.WITHDRAWN
     record.save(update_fields=["status"])
+    note_public_version(record)
     return record
 
 
@@ -329,6 +333,7 @@ def record_revert(
     document = getattr(record, "document", None)
     if document is not None and isinstance(document, Publishable):
         record_parts_changed(record=document, user=user)
+    note_public_version(document if isinstance(document, Publishable) else record)
     return record
 
 
@@ -581,6 +586,7 @@ def working_copy_apply(*, working_copy: WorkingCopy, user) -> None:
         getattr(record, name).set(related._base_manager.filter(pk__in=ids))
     for label, stored in snapshot.get("parts", {}).items():
         _apply_parts(record, user, apps.get_model(label), stored)
+    note_public_version(record, public_from=working_copy.go_live_at)
     working_copy.delete()
 
 

@@ -22,6 +22,7 @@ from core.search import (
     search_query,
 )
 from core.views import FilteredListView, MemoizedDetailMixin
+from core.versions.views import AsOfMixin
 from policies.filters import PolicyFilter
 from policies.models import (
     LISTING_DEFERRED,
@@ -170,7 +171,7 @@ class PolicyListView(FilteredListView):
         return context
 
 
-class PolicyDetailView(MemoizedDetailMixin, DetailView):
+class PolicyDetailView(AsOfMixin, MemoizedDetailMixin, DetailView):
     """One document. Subclassed by the admin's preview, which widens ``get_queryset``."""
 
     template_name = "policies/policy_detail.html"

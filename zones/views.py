@@ -9,6 +9,7 @@ from django.views.generic import DetailView, ListView
 from core.charts import PALETTE, Series, stacked_bar_chart
 from core.models import Source
 from core.views import FilteredListView, MemoizedDetailMixin, by_name
+from core.versions.views import AsOfMixin
 from zones.filters import ZoneFilter
 from zones.geojson import feature_collection
 from zones.models import Batch, FocusArea, Program, Zone
@@ -86,7 +87,7 @@ class ZoneListView(FilteredListView):
         return context
 
 
-class ZoneDetailView(MemoizedDetailMixin, DetailView):
+class ZoneDetailView(AsOfMixin, MemoizedDetailMixin, DetailView):
     """One zone. Subclassed by the admin's preview, which widens ``get_queryset``."""
 
     template_name = "zones/zone_detail.html"
