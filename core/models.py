@@ -356,7 +356,7 @@ class PublicVersion(models.Model):
         _("withdrawn at"),
         null=True,
         blank=True,
-        help_text=_("When the record was taken off the site while this version was current."),
+        help_text=_("When the record was withdrawn while this version was current."),
     )
     snapshot = models.JSONField(encoder=DjangoJSONEncoder)
     changed = models.JSONField(

@@ -21,8 +21,8 @@ from core.search import (
     normalise_query,
     search_query,
 )
-from core.views import FilteredListView, MemoizedDetailMixin
 from core.versions.views import AsOfMixin
+from core.views import FilteredListView, MemoizedDetailMixin
 from policies.filters import PolicyFilter
 from policies.models import (
     LISTING_DEFERRED,

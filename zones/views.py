@@ -8,8 +8,8 @@ from django.views.generic import DetailView, ListView
 
 from core.charts import PALETTE, Series, stacked_bar_chart
 from core.models import Source
-from core.views import FilteredListView, MemoizedDetailMixin, by_name
 from core.versions.views import AsOfMixin
+from core.views import FilteredListView, MemoizedDetailMixin, by_name
 from zones.filters import ZoneFilter
 from zones.geojson import feature_collection
 from zones.models import Batch, FocusArea, Program, Zone

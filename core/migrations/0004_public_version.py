@@ -34,7 +34,7 @@ class Migration(migrations.Migration):
                     "withdrawn_at",
                     models.DateTimeField(
                         blank=True,
-                        help_text="When the record was taken off the site while this version was current.",
+                        help_text="When the record was withdrawn while this version was current.",
                         null=True,
                         verbose_name="withdrawn at",
                     ),

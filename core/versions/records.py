@@ -19,7 +19,7 @@ from django.db import models, transaction
 from django.utils import timezone, translation
 from modeltranslation.translator import NotRegistered, translator
 
-from core.models import Publishable, PublicVersion, Status
+from core.models import PublicVersion, Publishable, Status
 
 logger = logging.getLogger(__name__)
 
