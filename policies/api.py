@@ -46,6 +46,7 @@ from core.api.views import (
     WritableRegisterViewSet,
 )
 from core.models import Source, published_q
+from core.versions.api import VersionedViewSetMixin
 from policies.filters import DirectiveFilter, PolicyFilter
 from policies.models import (
     LISTING_DEFERRED,
@@ -389,7 +390,7 @@ def document_prefetches():
     ]
 
 
-class PolicyViewSet(WorkflowActionsMixin, WritableRegisterViewSet):
+class PolicyViewSet(VersionedViewSetMixin, WorkflowActionsMixin, WritableRegisterViewSet):
     """Policy documents. Filters and CSV as the /policies/ page."""
 
     queryset = PolicyDocument.objects.all()

@@ -28,6 +28,7 @@ from core.api.views import (
     WritableRegisterViewSet,
 )
 from core.models import published_q
+from core.versions.api import VersionedViewSetMixin
 from zones.filters import ZoneFilter
 from zones.geojson import feature_collection
 from zones.models import Authority, Batch, FocusArea, Program, Province, Region, Zone
@@ -298,7 +299,7 @@ class FacetsSerializer(serializers.Serializer):
     )
 
 
-class ZoneViewSet(WorkflowActionsMixin, WritableRegisterViewSet):
+class ZoneViewSet(VersionedViewSetMixin, WorkflowActionsMixin, WritableRegisterViewSet):
     """Zones: one designated area in one program. Filters and CSV as the /zones/ page."""
 
     queryset = Zone.objects.all()
