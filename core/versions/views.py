@@ -36,7 +36,7 @@ def version_page(request, record, version, *, as_of: str = "", status: int = 200
 
 
 def unavailable_page(request, record, message: str, *, status: int):
-    context = {"message": message, "record": record}
+    context = {"message": message, "record": record, "is_bad_request": status == 400}
     if record is not None:
         context.update(display.versioning(request, record))
         language = display.reader_language()

@@ -207,12 +207,20 @@ def surfaces(site_demo):  # noqa: F811
     from drf_spectacular.generators import SchemaGenerator
 
     from policies.models import PolicyDocument
+    from zones.models import Zone
 
     document = PolicyDocument.objects.published().order_by("slug").first()
     attachment = document.attachments.order_by("pk").first()
-    sample_values = {"slug": document.slug, "pk": attachment.pk if attachment else 1}
+    sample_values = {"slug": document.slug, "pk": attachment.pk if attachment else 1, "number": 1}
     schema = SchemaGenerator().get_schema(request=None, public=True)
-    return page_surfaces(sample_values) + api_surfaces(schema)
+    # A record page reads ``as_of`` itself (core.versions.views.AsOfMixin).
+    zone = Zone.objects.published().order_by("slug").first()
+    as_of = [
+        Surface(f"{prefix}{record.get_absolute_url()}", ("as_of",))
+        for record in (document, zone)
+        for prefix in ("", "/zh-hans")
+    ]
+    return page_surfaces(sample_values) + as_of + api_surfaces(schema)
 
 
 @pytest.fixture(autouse=True)
