@@ -9,7 +9,7 @@ import pytest
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from core.models import PublicVersion, Status
+from core.models import PublicVersion, Status, WorkingCopy
 from core.services import (
     record_publish,
     record_save,
@@ -17,8 +17,11 @@ from core.services import (
     working_copies_go_live,
     working_copy_publish,
 )
+from core.versions.records import take_public_version
+from policies.models import PolicyDocument
 from tests import newsroom
 from tests.factories import DirectiveFactory, PolicyDocumentFactory, ZoneFactory
+from zones.models import Zone
 
 pytestmark = pytest.mark.django_db
 
@@ -159,13 +162,11 @@ def test_as_of_pages_are_not_served_from_one_another_by_the_page_cache(client, s
     publisher = newsroom.publisher()
     zone = ZoneFactory(status=Status.DRAFT, summary_en="Before.", slug="cached")
     record_publish(record=zone, user=publisher)
-    from core.versions.records import take_public_version
-
-    take_public_version(type(zone), zone.pk)
+    take_public_version(Zone, zone.pk)
     zone.refresh_from_db()
     zone.summary_en = "After."
     record_save(record=zone, expected_version=zone.version, user=publisher)
-    take_public_version(type(zone), zone.pk)
+    take_public_version(Zone, zone.pk)
     dated(zone, "2024-01-10", "2024-06-01")
 
     before = client.get("/zones/cached/?as_of=2024-03-01")
@@ -216,8 +217,6 @@ def test_a_scheduled_change_becomes_a_version_public_from_its_go_live_time(
 
     went_live = timezone.now() - datetime.timedelta(minutes=5)
     edited_zone_copy = edited_zone.__class__.objects.get(pk=edited_zone.pk)
-    from core.models import WorkingCopy
-
     WorkingCopy.objects.for_record(edited_zone_copy).update(go_live_at=went_live)
     commit(working_copies_go_live)
 
@@ -416,9 +415,6 @@ def test_the_api_keeps_a_withdrawn_records_versions(edited_zone, publisher, comm
 
 
 def test_the_demo_gives_every_published_record_its_first_version(demo):
-    from policies.models import PolicyDocument
-    from zones.models import Zone
-
     for model in (Zone, PolicyDocument):
         published = model.objects.filter(status=Status.PUBLISHED)
         versioned = PublicVersion.objects.filter(
