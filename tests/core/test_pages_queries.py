@@ -21,8 +21,9 @@ PAGES = [
     ("/zones/?view=map&program=most&region=yangtze-river-delta", 9),
     ("/zones/?program=miit&focus_area=smart-finance&q=manufacturing&page=1", 10),
     ("/zones/?batch=1&batch=2&province=guangdong&ordering=-approved_on", 10),
-    # Counts of the zone's directives and documents (2): the page lists the latest of each.
-    ("/zones/miit-beijing/", 11),
+    # Counts of the zone's directives and documents (2): the page lists the latest of each;
+    # and its published versions (1), for the versions list and "cite as".
+    ("/zones/miit-beijing/", 12),
     ("/zh-hans/zones/most-chengdu/", 11),
     # The document lists count the zone facet by id and then read those zones' labels.
     ("/policies/", 10),
