@@ -213,12 +213,16 @@ def surfaces(site_demo):  # noqa: F811
     attachment = document.attachments.order_by("pk").first()
     sample_values = {"slug": document.slug, "pk": attachment.pk if attachment else 1, "number": 1}
     schema = SchemaGenerator().get_schema(request=None, public=True)
-    # A record page reads ``as_of`` itself (core.versions.views.AsOfMixin).
+    # A record page and its API record read ``as_of`` (core.versions), which the schema leaves
+    # out: the answer has the version's shape, not the record's.
     zone = Zone.objects.published().order_by("slug").first()
     as_of = [
         Surface(f"{prefix}{record.get_absolute_url()}", ("as_of",))
         for record in (document, zone)
         for prefix in ("", "/zh-hans")
+    ] + [
+        Surface(f"/api/v1/{kind}/{record.slug}/", ("as_of",), api=True)
+        for kind, record in (("policies", document), ("zones", zone))
     ]
     return page_surfaces(sample_values) + as_of + api_surfaces(schema)
 
