@@ -174,7 +174,7 @@ def page_surfaces(sample_values) -> list[Surface]:
     return surfaces
 
 
-def api_surfaces(schema) -> list[Surface]:
+def api_surfaces(schema, sample_values) -> list[Surface]:
     """Every GET operation of the API's OpenAPI schema: its query parameters together, in each
     format it offers, and ``format`` on its own (it is checked before the others)."""
     surfaces = []
@@ -187,9 +187,12 @@ def api_surfaces(schema) -> list[Surface]:
         formats = [""]
         for parameter in parameters:
             if parameter["in"] == "path":
-                surfaces.append(
-                    Surface(path.replace("{" + parameter["name"] + "}", "{}"), api=True)
-                )
+                # The attacked parameter gets the value; any other, a real record's (the
+                # version addresses take a slug and a number).
+                template = path.replace("{" + parameter["name"] + "}", "{}")
+                for other, sample in sample_values.items():
+                    template = template.replace("{" + other + "}", str(sample))
+                surfaces.append(Surface(template, api=True))
             if parameter["name"] == "format" and parameter["in"] == "query":
                 surfaces.append(Surface(path, ("format",), api=True))
                 formats += [
@@ -224,7 +227,7 @@ def surfaces(site_demo):  # noqa: F811
         Surface(f"/api/v1/{kind}/{record.slug}/", ("as_of",), api=True)
         for kind, record in (("policies", document), ("zones", zone))
     ]
-    return page_surfaces(sample_values) + as_of + api_surfaces(schema)
+    return page_surfaces(sample_values) + as_of + api_surfaces(schema, sample_values)
 
 
 @pytest.fixture(autouse=True)
