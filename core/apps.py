@@ -1,6 +1,7 @@
 from axes import apps as axes_apps
 from django.apps import AppConfig
 from django.contrib.admin import apps as admin_apps
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -10,8 +11,10 @@ class CoreConfig(AppConfig):
 
     def ready(self):
         from core.cache import connect_signals
+        from core.versions.records import take_missing_versions_after_migrate
 
         connect_signals()
+        post_migrate.connect(take_missing_versions_after_migrate, sender=self)
 
 
 class NewsroomAdminConfig(admin_apps.AdminConfig):

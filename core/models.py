@@ -379,3 +379,65 @@ class LogEvent(models.Model):
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.user} {self.action} {self.object_repr}"
+
+
+class PublicVersionQuerySet(models.QuerySet):
+    def for_record(self, record):
+        return self.filter(
+            content_type=ContentType.objects.get_for_model(type(record)), object_id=record.pk
+        )
+
+    def published(self):
+        """Versions whose time has come: a scheduled first publication stays hidden until then."""
+        return self.filter(public_from__lte=Now())
+
+
+class PublicVersion(models.Model):
+    """One numbered publication of a public record, kept as the public saw it.
+
+    ``snapshot`` holds what the record's page showed: its fields in both languages, the names
+    and slugs of what it links to and, for a document, the text of its parts. ``changed``
+    names the fields that differ from the version before. A record's versions are never
+    edited once public; a withdrawal is noted on its last version (``withdrawn_at``).
+    """
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    object_id = models.PositiveBigIntegerField()
+    record = GenericForeignKey("content_type", "object_id")
+    number = models.PositiveIntegerField(_("version"))
+    public_from = models.DateTimeField(
+        _("public from"), help_text=_("When this version became what the public sees.")
+    )
+    withdrawn_at = models.DateTimeField(
+        _("withdrawn at"),
+        null=True,
+        blank=True,
+        help_text=_("When the record was withdrawn while this version was current."),
+    )
+    snapshot = models.JSONField(encoder=DjangoJSONEncoder)
+    changed = models.JSONField(
+        default=list, help_text=_("The fields that differ from the previous version.")
+    )
+
+    objects = PublicVersionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["content_type", "object_id", "number"]
+        verbose_name = _("public version")
+        verbose_name_plural = _("public versions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["content_type", "object_id", "number"], name="public_version_unique_number"
+            ),
+            models.CheckConstraint(
+                condition=Q(number__gte=1), name="public_version_number_positive"
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["content_type", "object_id", "public_from"], name="public_version_as_of"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.content_type.model} {self.object_id} v{self.number}"

@@ -25,6 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.models import ChangeStatus, LogAction, LogEvent, Publishable, Status, WorkingCopy
+from core.versions.records import note_public_version
 
 # Set only by the workflow functions below, never by a form, an import row or a revert.
 WORKFLOW_FIELDS = frozenset({"status", "go_live_at"})
@@ -150,6 +151,7 @@ def record_save(
     record.save()
     action = log_action or (LogAction.CHANGED if stored is not None else LogAction.CREATED)
     log_event(action=action, record=record, user=user)
+    note_public_version(record)
     return record
 
 
@@ -191,6 +193,7 @@ def record_publish(
         log_event(action=LogAction.SCHEDULED, record=record, user=user, detail=_moment(go_live_at))
     else:
         log_event(action=LogAction.PUBLISHED, record=record, user=user)
+    note_public_version(record)
     return record
 
 
@@ -206,6 +209,7 @@ def record_withdraw(
     record.status = Status.WITHDRAWN
     record.save(update_fields=["status"])
     log_event(action=LogAction.WITHDRAWN, record=record, user=user)
+    note_public_version(record)
     return record
 
 
@@ -419,6 +423,7 @@ def record_revert(
     if document is not None and isinstance(document, Publishable):
         record_parts_changed(record=document, user=user)
     log_event(action=LogAction.REVERTED, record=record, user=user)
+    note_public_version(document if isinstance(document, Publishable) else record)
     return record
 
 
@@ -689,6 +694,7 @@ def working_copy_apply(*, working_copy: WorkingCopy, user) -> None:
         getattr(record, name).set(related._base_manager.filter(pk__in=ids))
     for label, stored in snapshot.get("parts", {}).items():
         _apply_parts(record, user, apps.get_model(label), stored)
+    note_public_version(record, public_from=working_copy.go_live_at)
     working_copy.delete()
 
 

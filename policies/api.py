@@ -47,6 +47,7 @@ from core.api.views import (
 )
 from core.dates import BUCKETS, iso_sql, period_counts
 from core.models import Source, may_see_drafts, published_q
+from core.versions.api import VersionedViewSetMixin
 from policies.filters import DirectiveFilter, PolicyFilter
 from policies.models import (
     LISTING_DEFERRED,
@@ -424,7 +425,7 @@ class PolicyFacetsSerializer(FacetsSerializer):
     issued = IssuedCountsSerializer(help_text=gettext_lazy("Documents by when published."))
 
 
-class PolicyViewSet(WorkflowActionsMixin, WritableRegisterViewSet):
+class PolicyViewSet(VersionedViewSetMixin, WorkflowActionsMixin, WritableRegisterViewSet):
     """Policy documents. Filters and CSV as the /policies/ page."""
 
     queryset = PolicyDocument.objects.all()

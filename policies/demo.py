@@ -19,6 +19,7 @@ from django.db import models, transaction
 
 from core.dates import PartialDate
 from core.models import SeedRecord, Source, Status
+from core.versions.records import take_missing_versions
 from policies.models import Directive, DocumentRelation, PolicyDocument, Principle
 from zones.models import Authority, Batch, FocusArea, Program, Province, Region, Zone
 
@@ -369,4 +370,6 @@ def superseding_first(items: list[dict]) -> list[dict]:
 def demo_load(*, path: Path = DEMO_DATA) -> LoadReport:
     with open(path, encoding="utf-8") as handle:
         data = json.load(handle)
-    return DemoLoader(data).run()
+    report = DemoLoader(data).run()
+    take_missing_versions()
+    return report

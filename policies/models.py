@@ -190,6 +190,9 @@ class PolicyDocument(Publishable, SearchIndexed, PinyinSorted):
         Source, verbose_name=_("sources"), blank=True, related_name="+"
     )
 
+    # Each publication is kept as a numbered public version with the text of these parts.
+    version_parts = ("principles", "directives")
+
     objects = PolicyDocumentQuerySet.as_manager()
 
     class Meta:

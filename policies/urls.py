@@ -1,8 +1,10 @@
 from django.urls import path
 
+from core.versions.urls import version_urls
 from policies import views
 from policies.attachments import attachment_download
 from policies.feeds import PolicyFeed
+from policies.models import PolicyDocument
 
 app_name = "policies"
 
@@ -11,6 +13,7 @@ urlpatterns = [
     # Before the detail route, which would otherwise read "feed" as a slug.
     path("policies/feed/", PolicyFeed(), name="feed"),
     path("policies/<slug:slug>/", views.PolicyDetailView.as_view(), name="detail"),
+    *version_urls("policies", PolicyDocument),
     path(
         "policies/<slug:slug>/attachments/<int:pk>/",
         attachment_download,

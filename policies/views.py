@@ -23,6 +23,7 @@ from core.search import (
     normalise_query,
     search_query,
 )
+from core.versions.views import AsOfMixin
 from core.views import FilteredListView, MemoizedDetailMixin
 from policies.filters import PolicyFilter
 from policies.models import (
@@ -163,7 +164,7 @@ class PolicyListView(FilteredListView):
         return context
 
 
-class PolicyDetailView(MemoizedDetailMixin, DetailView):
+class PolicyDetailView(AsOfMixin, MemoizedDetailMixin, DetailView):
     """One document. Subclassed by the admin's preview, which widens ``get_queryset``."""
 
     template_name = "policies/policy_detail.html"

@@ -29,6 +29,7 @@ from core.api.views import (
 )
 from core.dates import iso_sql
 from core.models import may_see_drafts, published_q
+from core.versions.api import VersionedViewSetMixin
 from zones.filters import ZoneFilter
 from zones.geojson import feature_collection
 from zones.models import Authority, Batch, FocusArea, Program, Province, Region, Zone
@@ -295,7 +296,7 @@ class FacetsSerializer(serializers.Serializer):
     )
 
 
-class ZoneViewSet(WorkflowActionsMixin, WritableRegisterViewSet):
+class ZoneViewSet(VersionedViewSetMixin, WorkflowActionsMixin, WritableRegisterViewSet):
     """Zones: one designated area in one program. Filters and CSV as the /zones/ page."""
 
     queryset = Zone.objects.all()

@@ -286,6 +286,9 @@ class Zone(Publishable, SearchIndexed, PinyinSorted):
         Source, verbose_name=_("sources"), blank=True, related_name="+"
     )
 
+    # Each publication is kept as a numbered public version (core.versions); a zone has no parts.
+    version_parts = ()
+
     objects = ZoneQuerySet.as_manager()
 
     class Meta:

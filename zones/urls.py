@@ -1,7 +1,9 @@
 from django.urls import path
 
+from core.versions.urls import version_urls
 from zones import views
 from zones.feeds import ZoneFeed
+from zones.models import Zone
 
 app_name = "zones"
 
@@ -9,6 +11,7 @@ urlpatterns = [
     path("zones/", views.ZoneListView.as_view(), name="list"),
     path("zones/feed/", ZoneFeed(), name="feed"),
     path("zones/<slug:slug>/", views.ZoneDetailView.as_view(), name="detail"),
+    *version_urls("zones", Zone),
     path("focus-areas/", views.FocusAreaListView.as_view(), name="focus-area-list"),
     path("focus-areas/<slug:slug>/", views.FocusAreaDetailView.as_view(), name="focus-area-detail"),
     path("programs/<slug:slug>/", views.ProgramDetailView.as_view(), name="program-detail"),

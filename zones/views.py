@@ -7,6 +7,7 @@ from django.views.generic import DetailView, ListView
 
 from core.charts import PALETTE, Series, stacked_bar_chart
 from core.models import Source
+from core.versions.views import AsOfMixin
 from core.views import FilteredListView, MemoizedDetailMixin, by_name
 from zones.filters import ZoneFilter
 from zones.geojson import places_collection
@@ -88,7 +89,7 @@ class ZoneListView(FilteredListView):
         return context
 
 
-class ZoneDetailView(MemoizedDetailMixin, DetailView):
+class ZoneDetailView(AsOfMixin, MemoizedDetailMixin, DetailView):
     """One zone. Subclassed by the admin's preview, which widens ``get_queryset``."""
 
     template_name = "zones/zone_detail.html"

@@ -190,7 +190,7 @@ def page_surfaces(sample_values) -> list[Surface]:
     return surfaces
 
 
-def api_surfaces(schema) -> list[Surface]:
+def api_surfaces(schema, sample_values) -> list[Surface]:
     """Every GET operation of the API's OpenAPI schema: its query parameters together, in each
     format it offers, and ``format`` on its own (it is checked before the others)."""
     surfaces = []
@@ -203,9 +203,12 @@ def api_surfaces(schema) -> list[Surface]:
         formats = [""]
         for parameter in parameters:
             if parameter["in"] == "path":
-                surfaces.append(
-                    Surface(path.replace("{" + parameter["name"] + "}", "{}"), api=True)
-                )
+                # The attacked parameter gets the value; any other, a real record's (the
+                # version addresses take a slug and a number).
+                template = path.replace("{" + parameter["name"] + "}", "{}")
+                for other, sample in sample_values.items():
+                    template = template.replace("{" + other + "}", str(sample))
+                surfaces.append(Surface(template, api=True))
             if parameter["name"] == "format" and parameter["in"] == "query":
                 surfaces.append(Surface(path, ("format",), api=True))
                 formats += [
@@ -224,6 +227,7 @@ def surfaces(site_demo, tmp_path_factory):  # noqa: F811
 
     from policies.models import PolicyDocument
     from releases.services import release_cut
+    from zones.models import Zone
 
     document = PolicyDocument.objects.published().order_by("slug").first()
     attachment = document.attachments.order_by("pk").first()
@@ -236,9 +240,21 @@ def surfaces(site_demo, tmp_path_factory):  # noqa: F811
             "version": release.version,
             "name": "zones.csv",
             "section": "policies",
+            "number": 1,
         }
         schema = SchemaGenerator().get_schema(request=None, public=True)
-        yield page_surfaces(sample_values) + api_surfaces(schema)
+        # A record page and its API record read ``as_of`` (core.versions), which the schema
+        # leaves out: the answer has the version's shape, not the record's.
+        zone = Zone.objects.published().order_by("slug").first()
+        as_of = [
+            Surface(f"{prefix}{record.get_absolute_url()}", ("as_of",))
+            for record in (document, zone)
+            for prefix in ("", "/zh-hans")
+        ] + [
+            Surface(f"/api/v1/{kind}/{record.slug}/", ("as_of",), api=True)
+            for kind, record in (("policies", document), ("zones", zone))
+        ]
+        yield page_surfaces(sample_values) + as_of + api_surfaces(schema, sample_values)
 
 
 @pytest.fixture(autouse=True)
