@@ -177,8 +177,8 @@ def attachment_download(request, slug, pk):
 
     user = request.user
     # Staff who may view documents can download the files of drafts they preview.
-    may_see_drafts = (
-        user.is_active and user.is_staff and user.has_perm("policies.view_policydocument")
+    may_see_drafts = user.is_active and user.is_staff and user.has_perm(
+        "policies.view_policydocument"
     )
     attachments = Attachment.objects.all() if may_see_drafts else Attachment.objects.published()
     attachment = get_object_or_404(
