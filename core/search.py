@@ -83,7 +83,10 @@ def parse_query(q: str) -> tuple[Term, ...]:
             alternative = bool(terms)
             continue
         runs = CJK_RUN.findall(text)
-        latin = " ".join(re.findall(r"\w+", CJK_RUN.sub(" ", text)))
+        # The rest as typed: PostgreSQL's parser reads words, hyphenated words and tags itself.
+        latin = " ".join(CJK_RUN.sub(" ", text).split())
+        if not re.search(r"\w", latin):
+            latin = ""
         parts = [Term("".join(runs), True, phrase, excluded)] if phrase and runs else []
         if not phrase:
             parts = [Term(run, True, False, excluded) for run in runs]

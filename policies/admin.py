@@ -167,7 +167,7 @@ class PolicyDocumentAdmin(NewsroomImportExportMixin, PublishableAdminMixin, Tran
                 "fields": [
                     ("title_en", "title_zh_hans"),
                     "slug",
-                    ("doc_number", "doc_number_known", "doc_type"),
+                    ("doc_number", "doc_number_unknown", "doc_type"),
                     "authorities",
                     ("written", "issued"),
                     ("validity", "superseded_by"),

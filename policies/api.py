@@ -199,7 +199,7 @@ class PolicySerializer(serializers.ModelSerializer):
             "title_en",
             "title_zh_hans",
             "doc_number",
-            "doc_number_known",
+            "doc_number_unknown",
             "doc_type",
             "authorities",
             "written",
@@ -290,7 +290,7 @@ class PolicyWriteSerializer(RecordWriteSerializer):
             "title_en",
             "title_zh_hans",
             "doc_number",
-            "doc_number_known",
+            "doc_number_unknown",
             "doc_type",
             "authorities",
             "written_on",
@@ -345,7 +345,7 @@ POLICY_CSV = CsvExport(
         Column("title_en", "title_en"),
         Column("title_zh_hans", "title_zh_hans"),
         Column("doc_number", "doc_number"),
-        Column("doc_number_known", "doc_number_known"),
+        Column("doc_number_unknown", "doc_number_unknown"),
         Column("doc_type", "doc_type"),
         *[
             Column(

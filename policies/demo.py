@@ -292,7 +292,7 @@ class DemoLoader:
                     "title_zh_hans": item["title_zh"],
                     # null in the data: the sources do not give the number.
                     "doc_number": item["doc_number"] or "",
-                    "doc_number_known": item["doc_number"] is not None,
+                    "doc_number_unknown": item["doc_number"] is None,
                     "doc_type": item["doc_type"],
                     "issued_on": issued.value,
                     "issued_on_precision": issued.precision,

@@ -119,12 +119,12 @@ class PolicyDocument(Publishable, SearchIndexed, PinyinSorted):
         validators=[validate_doc_number],
         help_text=_("发文字号, e.g. 国发〔2017〕35号. Leave empty if the document has none."),
     )
-    doc_number_known = models.BooleanField(
-        _("document number known"),
-        default=True,
+    doc_number_unknown = models.BooleanField(
+        _("document number not known"),
+        default=False,
         help_text=_(
-            "Untick when the sources do not give the document's number; an empty number that "
-            "is known means the document has none."
+            "Tick when the sources do not give the document's number; an empty number left "
+            "unticked means the document has none."
         ),
     )
     doc_type = models.CharField(
@@ -214,7 +214,7 @@ class PolicyDocument(Publishable, SearchIndexed, PinyinSorted):
                 violation_error_message=_("A document is published on or after the date written."),
             ),
             models.CheckConstraint(
-                condition=Q(doc_number_known=True) | Q(doc_number=""),
+                condition=Q(doc_number_unknown=False) | Q(doc_number=""),
                 name="document_unknown_number_is_empty",
                 violation_error_message=_("A document whose number is not known has no number."),
             ),

@@ -388,8 +388,8 @@ DESCRIPTIONS = {
     "longitude": "An approximate centre of the zone, in degrees east (WGS 84).",
     "doc_number": "发文字号, the document number, e.g. 国发〔2017〕35号; empty if it has none "
     "or none is known.",
-    "doc_number_known": "Whether the source gives the document's number: false means not known, "
-    "true with an empty number means the document has none.",
+    "doc_number_unknown": "True when the sources do not give the document's number; an empty "
+    "number that is not unknown means the document has none.",
     "doc_type": "The kind of document.",
     "validity": "Whether the document is in force, amended, repealed or expired.",
     "source_url": "Where the issuer published the document.",

@@ -14,8 +14,6 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
-from core.api.conditional import data_version
-from core.cache import memoize
 from core.text import render_markdown
 
 register = template.Library()
@@ -224,10 +222,3 @@ def html_datetime(moment) -> str:
     if not moment:
         return ""
     return timezone.localtime(moment).isoformat(timespec="seconds")
-
-
-@register.simple_tag
-def data_as_of():
-    """When the register's data last changed (the latest save, delete or go-live), as the API's
-    Last-Modified says; read once per content generation."""
-    return memoize("data-version", "", data_version).last_modified

@@ -391,7 +391,7 @@ def test_the_sort_menu_shows_best_match_while_searching(client, demo):
 def test_a_number_the_sources_do_not_give_reads_not_known_and_none_stays_for_none(client, demo):
     unknown = client.get(f"/policies/{NOTICE}/")
     unknown_zh = client.get(f"/zh-hans/policies/{NOTICE}/")
-    PolicyDocumentFactory(slug="numberless", doc_number="", doc_number_known=True)
+    PolicyDocumentFactory(slug="numberless", doc_number="", doc_number_unknown=False)
     numberless = client.get("/zh-hans/policies/numberless/")
 
     assert 'Document number</dt><dd><span class="muted">not known</span>' in unknown.text
@@ -406,7 +406,7 @@ def test_the_second_batch_notice_is_a_letter_as_its_chinese_title_says(client, d
     assert letters[NOTICE]["doc_type"] == "letter"
     assert letters[NOTICE]["title_zh_hans"].endswith("的函")
     assert letters[NOTICE]["doc_number"] == ""
-    assert letters[NOTICE]["doc_number_known"] is False
+    assert letters[NOTICE]["doc_number_unknown"] is True
 
 
 def test_the_fallback_note_calls_an_english_text_a_translation(client, demo):
