@@ -66,6 +66,8 @@ LUA_SCRIPT = BENCH_DIR / "report.lua"
 # A request of hello world taking this long means the server as a whole was paused.
 PAUSE_MS = 200
 DEMO_ZONES = 26
+# A server answering hello world this fast has finished what it had begun.
+SETTLED_MS = 25
 PARTS = ("fixed", "longtail", "first-read", "editing", "admin")
 # The readers of the editing load: the long tail without search, whose seconds-long requests
 # would make the readers' p95 the search's alone.
@@ -327,6 +329,21 @@ def wrk(port: int, target, headers: dict, seconds: int, args, paths_file: Path |
     }
 
 
+def settle(port: int, seconds: int) -> float:
+    """Wait until the server at ``port`` answers hello world quickly three times in a row: wrk
+    stops at the end of its time, but the server goes on with the requests it had begun (a
+    search can take seconds), which would otherwise weigh on the next measurement. Returns the
+    seconds waited."""
+    started = time.monotonic()
+    quick = 0
+    while quick < 3 and time.monotonic() - started < seconds:
+        status, _, _, elapsed = call(port, "GET", FLOOR.path, PROXY_HEADERS)
+        quick = quick + 1 if status == 200 and elapsed < SETTLED_MS else 0
+        if quick < 3:
+            time.sleep(0.1)
+    return time.monotonic() - started
+
+
 class Floor:
     """The floor, measured after each measurement; a measurement's ratio is its rps over the
     mean of the floors just before and just after it."""
@@ -512,6 +529,7 @@ def measure_fixed(sites: list[Site], endpoints: list[Endpoint], queries, floor: 
         for site in sites:
             headers = endpoint.headers(etags.get((site.database, endpoint.name)))
             wrk(site.ports[endpoint.server], endpoint, headers, args.warmup, args)
+            settle(site.ports[endpoint.server], args.timeout)
     rounds = {(site.size, endpoint.name): [] for site in sites for endpoint in endpoints}
     for number in range(1, args.rounds + 1):
         log(f"== fixed addresses, round {number} of {args.rounds}")
@@ -519,6 +537,7 @@ def measure_fixed(sites: list[Site], endpoints: list[Endpoint], queries, floor: 
             for site in sites:
                 headers = endpoint.headers(etags.get((site.database, endpoint.name)))
                 result = wrk(site.ports[endpoint.server], endpoint, headers, args.duration, args)
+                result["settled_s"] = settle(site.ports[endpoint.server], args.timeout)
                 floor.around(result)
                 result["server"] = endpoint.server
                 result["queries"] = queries[site.size]["endpoints"][endpoint.name]["queries"]
@@ -545,6 +564,7 @@ def measure_longtail(sites: list[Site], sets, floor: Floor, args) -> dict:
     for site in sites:
         for mode in MODES:
             wrk(site.ports[mode], "warmup", PROXY_HEADERS, args.warmup, args, site.warmup_file)
+            settle(site.ports[mode], args.timeout)
     rounds = {(site.size, mode, name): [] for site in sites for mode in MODES for name in sets}
     for number in range(args.rounds):
         log(f"== long tail, round {number + 1} of {args.rounds}")
@@ -553,6 +573,7 @@ def measure_longtail(sites: list[Site], sets, floor: Floor, args) -> dict:
                 for site in sites:
                     paths = site.set_files[(name, number)]
                     result = wrk(site.ports[mode], name, PROXY_HEADERS, args.duration, args, paths)
+                    result["settled_s"] = settle(site.ports[mode], args.timeout)
                     floor.around(result)
                     rounds[(site.size, mode, name)].append(result)
                     log_measurement(name, f"{site.size} {mode}", result)
@@ -624,6 +645,8 @@ def measure_first_read(site: Site, editor: Editor, args) -> tuple[dict, dict]:
     port = site.ports[CACHE_ON]
     timings = {path: [] for path in FIRST_READ_PATHS}
     statuses = {path: [] for path in FIRST_READ_PATHS}
+    for mode in MODES:
+        settle(site.ports[mode], args.timeout)
     for path in FIRST_READ_PATHS:  # the first request of a worker pays for its imports
         call(port, "GET", path, PROXY_HEADERS)
     for number in range(args.first_read_rounds):
@@ -682,6 +705,7 @@ def measure_editing(site: Site, editor: Editor, args) -> dict:
         log(f"== editing load, round {number + 1} of {args.rounds}")
         paths = site.set_files[("editing", 2 * number)]
         result = wrk(port, "readers", PROXY_HEADERS, args.editing_duration, args, paths)
+        settle(port, args.timeout)
         without.append(result)
         log(f"  readers without edits: p95 {result['p95_ms']:.1f} ms, {result['rps']:.1f} rps")
         stop = threading.Event()
@@ -694,6 +718,7 @@ def measure_editing(site: Site, editor: Editor, args) -> dict:
         finally:
             stop.set()
             saver.join()
+        settle(port, args.timeout)
         with_edits.append(result)
         log(f"  readers with edits:    p95 {result['p95_ms']:.1f} ms, {result['rps']:.1f} rps")
     p95_without = statistics.median(result["p95_ms"] for result in without)
