@@ -3,6 +3,7 @@
     .venv/bin/python -m bench.explain                          # every endpoint, 100,000 documents
     .venv/bin/python -m bench.explain policy-list policy-search --documents 1000 --zones 26
     .venv/bin/python -m bench.explain policy-detail --profile  # plus a cProfile of one request
+    .venv/bin/python -m bench.explain "/zh-hans/search/?q=算力"  # any path, e.g. from a set
 
 Runs in-process through Django's test client with the bench settings against an existing bench
 dataset (``make bench`` or ``python -m bench.generate`` creates it). For each endpoint it prints
@@ -18,7 +19,7 @@ import sys
 import time
 
 from bench import cluster
-from bench.endpoints import ENDPOINTS, FLOOR
+from bench.endpoints import ENDPOINTS, FLOOR, Endpoint
 from bench.generate import DEFAULT_DOCUMENTS, DEFAULT_ZONES, setup_django
 
 
@@ -71,7 +72,9 @@ def explain(endpoints, slower_than_ms: float, profile: bool, repeat: int) -> Non
 
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("names", nargs="*", help="endpoint names (default: all)")
+    parser.add_argument(
+        "names", nargs="*", help="endpoint names or paths starting with / (default: every endpoint)"
+    )
     parser.add_argument("--documents", type=int, default=DEFAULT_DOCUMENTS)
     parser.add_argument("--zones", type=int, default=DEFAULT_ZONES)
     parser.add_argument("--slower-than", type=float, default=20.0, help="milliseconds")
@@ -84,6 +87,9 @@ def main(argv=None) -> None:
         raise SystemExit(f"bench: no dataset {database}; run python -m bench.generate first.")
     setup_django(cluster.database_url(database))
     by_name = {endpoint.name: endpoint for endpoint in [FLOOR, *ENDPOINTS]}
+    for name in args.names:
+        if name.startswith("/"):
+            by_name[name] = Endpoint(name, name)
     unknown = set(args.names) - set(by_name)
     if unknown:
         raise SystemExit(f"bench: unknown endpoint(s): {', '.join(sorted(unknown))}")

@@ -1,14 +1,38 @@
 -- wrk script for bench/run.py: counts every response status and prints one JSON line at the end
 -- with requests, duration, latency percentiles and socket errors. Headers come from wrk's -H.
+--
+-- With BENCH_PATHS naming a file of paths (one a line), each request asks for the next path of
+-- the file instead of the URL's: thread n of BENCH_THREADS starts at the n-th share of the file
+-- and walks on from there (wrapping at the end), so with one connection per thread every
+-- connection has its own offset and every request is a different address.
 
 local threads = {}
+local paths_file = os.getenv("BENCH_PATHS")
 
 function setup(thread)
+  thread:set("id", #threads)
   table.insert(threads, thread)
 end
 
 function init(args)
   statuses = {}
+  if paths_file then
+    paths = {}
+    for line in io.lines(paths_file) do
+      if line ~= "" then
+        table.insert(paths, line)
+      end
+    end
+    local total = tonumber(os.getenv("BENCH_THREADS")) or 1
+    position = math.floor(#paths * id / total)
+  end
+end
+
+if paths_file then
+  function request()
+    position = position % #paths + 1
+    return wrk.format(nil, paths[position])
+  end
 end
 
 function response(status, headers, body)

@@ -6,10 +6,10 @@ stack, compressed static files) and adds only what a measurement needs:
 - ``/bench/hello/``, the floor: a hello-world view behind the same server and middleware, so
   every endpoint is reported as a ratio to what Django itself allows on this machine;
 - no throttling, so that thousands of requests from one loopback address are not refused;
-- a cache key prefix per dataset, so the small and the large run never read each other's pages;
-- ``BENCH_CACHE_BYPASS_HEADER``: a request carrying it must be neither served from nor stored in
-  a page cache. The harness sends it to every endpoint except ``policy-list-cached``, so that
-  ``policy-list`` measures rendering and ``policy-list-cached`` measures the cache.
+- a cache key prefix per served dataset, so no two servers of a run read each other's pages.
+
+The benchmark measures the app with every cache off through the production settings themselves
+(``DJANGO_PAGE_CACHE_SECONDS=0`` in the server's environment), never through a request header.
 """
 
 import os
@@ -45,7 +45,3 @@ CACHES = {
     alias: {**config, "KEY_PREFIX": os.environ.get("BENCH_CACHE_KEY_PREFIX", "apz-bench")}
     for alias, config in CACHES.items()
 }
-
-# The request header (in META form) that tells the page cache (core.cache.PageCacheMiddleware)
-# to step aside; production has none. Caches of parts of a page (core.cache.memoize) still serve.
-BENCH_CACHE_BYPASS_HEADER = "HTTP_X_BENCH_CACHE_BYPASS"

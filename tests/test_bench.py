@@ -1,10 +1,25 @@
-"""The benchmark's pieces that must stay in step with the app: the floor view and the generator's
-set-based search vectors."""
+"""The benchmark's pieces that must stay in step with the app: the floor view, the generator's
+set-based search vectors, the address sets it draws and the shape of its results."""
+
+import json
+import re
+from urllib.parse import parse_qsl, unquote
 
 import pytest
 from django.db import connection
 from django.test import override_settings
 
+from bench.addresses import (
+    COMMON_WORDS_EN,
+    COMMON_WORDS_ZH,
+    RARE_WORDS_EN,
+    RARE_WORDS_ZH,
+    SETS,
+    Catalogue,
+    draw_set,
+    read_catalogue,
+)
+from bench.endpoints import ENDPOINTS, PROXY_HEADERS
 from bench.generate import (
     DIRECTIVE_VECTOR_SQL,
     DOCUMENT_VECTOR_SQL,
@@ -16,6 +31,13 @@ from bench.generate import (
     focus_area_terms,
     principle_terms,
     zone_search_terms,
+)
+from bench.run import parse_args, selection
+from bench.tables import (
+    CACHE_MODES,
+    admin_target_ms,
+    build_results,
+    results_shape_problems,
 )
 from policies.models import Directive, PolicyDocument
 from tests.factories import (
@@ -160,3 +182,210 @@ def test_generated_search_vectors_equal_what_the_app_stores():
     assert stored_vector(PolicyDocument, document.pk) == expected["document"]
     assert stored_vector(Zone, zone.pk) == expected["zone"]
     assert stored_vector(Directive, directive.pk) == expected["directive"]
+
+
+# --- Address sets: the long tail the benchmark requests --------------------------------------
+
+CATALOGUE = Catalogue(
+    documents=[f"document-{n}" for n in range(500)],
+    zones=[f"zone-{n}" for n in range(40)],
+    authorities=["miit", "most", "beijing-science"],
+    focus_areas=["smart-port", "intelligent-manufacturing"],
+    programs=["miit", "most"],
+    provinces=["beijing", "shanghai"],
+    regions=["north", "east"],
+    batches=[1, 2, 3],
+    years=(2015, 2025),
+    cities_en=["Hefei"],
+    cities_zh=["合肥"],
+)
+
+
+@pytest.mark.parametrize("name", SETS)
+def test_a_set_is_the_same_for_the_same_seed_and_another_for_another(name):
+    first = draw_set(name, CATALOGUE, 200, seed=2021)
+
+    assert draw_set(name, CATALOGUE, 200, seed=2021) == first
+    assert draw_set(name, CATALOGUE, 200, seed=2022) != first
+    assert len(set(first)) > 60, "a long tail repeats few addresses"
+
+
+@pytest.mark.parametrize("name", SETS)
+def test_every_page_set_reaches_both_languages(name):
+    paths = draw_set(name, CATALOGUE, 200, seed=2021)
+
+    if name == "api":  # the API is outside the language prefixes
+        assert not any(path.startswith("/zh-hans/") for path in paths)
+        assert {path.split("/")[3] for path in paths} == {"policies", "zones"}
+    else:
+        assert any(path.startswith("/zh-hans/") for path in paths)
+        assert any(not path.startswith("/zh-hans/") for path in paths)
+
+
+def test_record_sets_draw_only_the_catalogues_records():
+    documents = draw_set("document", CATALOGUE, 300, seed=1)
+    zones = draw_set("zone", CATALOGUE, 300, seed=1)
+
+    assert {path.rstrip("/").rsplit("/", 1)[1] for path in documents} <= set(CATALOGUE.documents)
+    assert {path.rstrip("/").rsplit("/", 1)[1] for path in zones} <= set(CATALOGUE.zones)
+    assert len({path.rstrip("/").rsplit("/", 1)[1] for path in documents}) > 150
+
+
+def test_searches_use_english_and_chinese_words_common_and_rare():
+    paths = draw_set("search", CATALOGUE, 400, seed=2021)
+    words = [unquote(path.split("?q=", 1)[1]) for path in paths]
+
+    assert {path.split("?", 1)[0].removeprefix("/zh-hans") for path in paths} == {
+        "/policies/",
+        "/zones/",
+        "/search/",
+    }
+    assert any(re.search(r"[\u4e00-\u9fff]", word) for word in words)
+    assert any(re.fullmatch(r"[a-z -]+", word) for word in words)
+    assert any(" " in word for word in words), "some searches have two words"
+    flat = {part for word in words for part in word.split(" ")}
+    assert flat & set(COMMON_WORDS_EN)
+    assert flat & set(RARE_WORDS_EN)
+    assert flat & set(COMMON_WORDS_ZH)
+    assert flat & set(RARE_WORDS_ZH)
+
+
+def test_list_sets_combine_the_filters_of_both_lists():
+    paths = draw_set("list", CATALOGUE, 400, seed=2021)
+    parameters = {name for path in paths for name, _ in parse_qsl(path.partition("?")[2]) if name}
+
+    assert {
+        "authority",
+        "doc_type",
+        "focus_area",
+        "zone",
+        "program",
+        "validity",
+        "issued_after",
+        "issued_before",
+        "province",
+        "region",
+        "batch",
+        "ordering",
+        "page",
+    } <= parameters
+
+
+def published_site():
+    focus_area = FocusAreaFactory(slug="smart-port")
+    zones = [ZoneFactory(focus_areas=[focus_area]) for _ in range(3)]
+    for number in range(45):
+        PolicyDocumentFactory(zones=[zones[number % 3]], focus_areas=[focus_area])
+    draft_zone = ZoneFactory(status="draft")
+    draft = PolicyDocumentFactory(status="draft", zones=[draft_zone])
+    return draft, draft_zone
+
+
+def test_the_catalogue_holds_what_the_public_sees():
+    draft, draft_zone = published_site()
+
+    with connection.cursor() as cursor:
+        catalogue = read_catalogue(cursor)
+
+    assert len(catalogue.documents) == 45
+    assert draft.slug not in catalogue.documents
+    assert draft_zone.slug not in catalogue.zones
+    assert "smart-port" in catalogue.focus_areas
+
+
+@pytest.mark.parametrize("name", SETS)
+def test_every_drawn_address_answers(client, name):
+    """A 404 or 400 in a set would be counted as the app's error: every address must exist."""
+    published_site()
+    with connection.cursor() as cursor:
+        catalogue = read_catalogue(cursor)
+
+    for path in draw_set(name, catalogue, 25, seed=2021):
+        response = client.get(path, headers={"Accept-Language": "en"})
+        assert response.status_code == 200, path
+
+
+# --- results.json ---------------------------------------------------------------------------
+
+
+def measurement(name: str, ratio: float) -> dict:
+    return {
+        "name": name,
+        "rps": 100 * ratio,
+        "ratio": ratio,
+        "p50_ms": 10.0,
+        "p95_ms": 20.0,
+        "errors": 0,
+        "requests": 1000,
+    }
+
+
+def test_results_have_the_documented_shape():
+    measured = {
+        "dataset": {"documents": 100_000, "zones": 2_000},
+        "floor_rps": 1000.0,
+        "longtail": {
+            "large": {mode: [measurement(name, 0.2) for name in SETS] for mode in CACHE_MODES},
+            "small": {mode: [measurement(name, 0.4) for name in SETS] for mode in CACHE_MODES},
+            "queries": {"large": {"document": {"queries_mean": 9.0}}},
+        },
+        "first_read": {"/": 120.0, "/sitemap.xml": None},
+        "admin": {"/admin/policies/policydocument/": 150.0},
+        "editing": {"p95_ratio": 1.2},
+    }
+
+    results = build_results(measured)
+
+    assert results_shape_problems(results) == []
+    assert set(results["longtail"]) == {"cache_on", "cache_off"}
+    for entry in results["longtail"]["cache_on"]:
+        assert set(entry) == {"name", "rps", "ratio", "p50_ms", "p95_ms", "errors"}
+    assert results["first_read_ms"] == {"/": 120.0, "/sitemap.xml": None}
+    assert results["editing"]["p95_ratio"] == 1.2
+    assert results["longtail_scaling"]["document"]["queries_large"] == 9.0
+    assert results["longtail_scaling"]["document"]["p95_ratio_cache_off"] == 1.0
+    json.dumps(results)
+
+
+def test_a_partial_run_keeps_the_other_parts_of_the_last_results():
+    previous = {
+        "dataset": {"documents": 100_000, "zones": 2_000},
+        "admin_ms": {"/admin/": 100.0},
+        "measured_at": {"admin_ms": "2026-12-07T01:00:00+00:00"},
+    }
+    measured = {
+        "dataset": {"documents": 100_000, "zones": 2_000},
+        "first_read": {"/": 120.0},
+        "measured_at": {"first_read_ms": "2026-12-07T02:00:00+00:00"},
+    }
+
+    results = build_results(measured, previous)
+
+    assert results["admin_ms"] == {"/admin/": 100.0}
+    assert results["first_read_ms"] == {"/": 120.0}
+    assert set(results["measured_at"]) == {"admin_ms", "first_read_ms"}
+
+
+def test_the_admin_targets_follow_the_page():
+    assert admin_target_ms("/admin/policies/policydocument/") == 200
+    assert admin_target_ms("/admin/policies/policydocument/1/change/") == 200
+    assert admin_target_ms("/admin/policies/policydocument/?q=quantum") == 400
+    assert admin_target_ms("/admin/policies/policydocument/?_facets=True") == 1000
+
+
+def test_only_takes_parts_and_endpoint_names():
+    parts, endpoints, sets = selection(parse_args(["--only", "longtail", "--sets", "search"]))
+    assert (parts, sets) == (["longtail"], ["search"])
+
+    parts, endpoints, _ = selection(parse_args(["--only", "policy-list-cached,admin"]))
+    assert parts == ["fixed", "admin"]
+    assert [endpoint.name for endpoint in endpoints] == ["policy-list-cached"]
+
+    with pytest.raises(SystemExit):
+        selection(parse_args(["--only", "no-such-part"]))
+
+
+def test_the_benchmark_sends_no_header_that_changes_what_the_app_does():
+    assert set(PROXY_HEADERS) == {"X-Forwarded-Proto"}
+    for endpoint in ENDPOINTS:
+        assert set(endpoint.headers('"etag"')) <= {"X-Forwarded-Proto", "If-None-Match"}
