@@ -43,8 +43,11 @@ class Command(BaseCommand):
                 password = secrets.token_urlsafe(12)
                 user.set_password(password)
                 user.save(update_fields=["password"])
-                self.stdout.write(self.style.SUCCESS(f"Demo {group_name[:-1].lower()} account "
-                                                     "(password shown once):"))
+                self.stdout.write(
+                    self.style.SUCCESS(
+                        f"Demo {group_name[:-1].lower()} account (password shown once):"
+                    )
+                )
                 self.stdout.write(f"  username: {username}\n  password: {password}")
             else:
                 self.stdout.write(
