@@ -83,7 +83,7 @@ serve: install
 faults: install
 	$(PY) bench/faults.py $(FAULTS_ARGS)
 
-# ---- make bench (issue 6): the load benchmark; see docs/benchmark.md ---------------------
+# ---- make bench: the load benchmark; see docs/benchmark.md ----------------------------
 # BENCH_ARGS passes options to bench/run.py, e.g. make bench BENCH_ARGS="--duration 5".
 BENCH_ARGS ?=
 .PHONY: bench

@@ -61,7 +61,7 @@ PORT = int(os.environ.get("PORT", "8000"))
 INSTALLED_APPS = [
     # modeltranslation patches the admin, so it comes before it.
     "modeltranslation",
-    # The admin with the newsroom's index (issue 3); see core/admin_site.py.
+    # The admin with the newsroom's index; see core/admin_site.py.
     "core.apps.NewsroomAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -224,7 +224,7 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 
-# Login protection behind a reverse proxy (issue 3). DJANGO_TRUSTED_PROXY_COUNT is the number of
+# Login protection behind a reverse proxy. DJANGO_TRUSTED_PROXY_COUNT is the number of
 # proxies in front of the app that each append the address they saw to X-Forwarded-For (1 for
 # one nginx). The client is the address that many entries from the right, so a client cannot
 # forge it and the proxy's own address never stands for everyone. 0 (the default): the
@@ -268,7 +268,7 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))
 
-# Attachments of documents (issue 3): the largest upload accepted, in bytes.
+# Attachments of documents: the largest upload accepted, in bytes.
 ATTACHMENT_MAX_BYTES = int(os.environ.get("ATTACHMENT_MAX_BYTES", str(25 * 1024 * 1024)))
 
 STORAGES = {
@@ -339,7 +339,7 @@ if not DEBUG:
 # API
 # ---------------------------------------------------------------------------------------------
 
-# The API (issue 5). Reads are public; writes take a token (issued and revoked in the admin) or
+# The API. Reads are public; writes take a token (issued and revoked in the admin) or
 # the admin session with its CSRF token, and follow the admin's permissions.
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "core.api.schema.RegisterAutoSchema",

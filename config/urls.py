@@ -15,7 +15,7 @@ register_converter(ReleaseFileNameConverter, "release_file")
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("readyz", core_views.readyz, name="readyz"),
-    # Newsroom previews (issue 3): staff see a draft as its public page will show it. Listed
+    # Newsroom previews: staff see a draft as its public page will show it. Listed
     # before the admin, whose catch-all would otherwise answer these addresses.
     path("admin/preview/zones/<slug:slug>/", ZonePreviewView.as_view(), name="preview-zone"),
     path(
@@ -26,7 +26,7 @@ urlpatterns = [
     path("admin/preview/policies/<slug:slug>/", PolicyPreviewView.as_view(), name="preview-policy"),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
-    # The API (issue 5): /api/v1/, /api/schema/, /api/docs/. Outside the language prefixes.
+    # The API: /api/v1/, /api/schema/, /api/docs/. Outside the language prefixes.
     path("api/", include("config.api_urls")),
     # A release's files keep one address whatever the reader's language.
     path("data/<release_version:version>/<release_file:name>", release_file, name="release-file"),
