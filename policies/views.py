@@ -170,6 +170,8 @@ class PolicyDetailView(AsOfMixin, MemoizedDetailMixin, DetailView):
     template_name = "policies/policy_detail.html"
     context_object_name = "document"
     memo_namespace = "policy"
+    # A past version, and the page of the document's relations.
+    query_parameters = ("as_of", "page")
 
     def page_context(self) -> dict:
         return {"feed_query": ""}

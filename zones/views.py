@@ -95,6 +95,7 @@ class ZoneDetailView(AsOfMixin, MemoizedDetailMixin, DetailView):
     template_name = "zones/zone_detail.html"
     context_object_name = "zone"
     memo_namespace = "zone"
+    query_parameters = ("as_of",)
 
     def page_context(self) -> dict:
         return {"feed_query": f"zone={self.kwargs['slug']}"}

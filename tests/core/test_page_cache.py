@@ -13,7 +13,7 @@ from rest_framework.authtoken.models import Token
 
 from core.cache import memoize
 from core.models import Status
-from tests.factories import PolicyDocumentFactory
+from tests.factories import PolicyDocumentFactory, ZoneFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -196,3 +196,16 @@ def test_a_parameter_no_page_reads_makes_no_new_cache_entry(client):
     assert client.get("/")[HIT] == "hit"
     assert client.get("/zones/?view=map&junk=1")[HIT] == "miss"
     assert client.get("/zones/?view=map")[HIT] == "hit"
+
+
+def test_a_record_page_is_keyed_by_as_of_and_page_alone(client):
+    zone = ZoneFactory(status=Status.PUBLISHED)
+    document = PolicyDocumentFactory(status=Status.PUBLISHED)
+    zone_page, document_page = zone.get_absolute_url(), document.get_absolute_url()
+
+    assert client.get(f"{zone_page}?junk123=1")[HIT] == "miss"
+    assert client.get(zone_page)[HIT] == "hit"
+    assert client.get(f"{document_page}?utm_source=x&page=1")[HIT] == "miss"
+    assert client.get(f"{document_page}?page=1")[HIT] == "hit"
+    before_publication = client.get(f"{document_page}?page=1&as_of=2000-01-01")
+    assert before_publication.status_code == 404
