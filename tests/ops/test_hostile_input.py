@@ -25,6 +25,7 @@ popups, which need a browser, are checked in tests/browser/test_site.py.)
 import csv
 import dataclasses
 import io
+import json
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -519,3 +520,37 @@ def test_formulas_in_records_are_exported_as_text_by_every_export():
         # XML has no carriage return of its own: an XLSX cell reads it back as a line feed.
         seen = {text.removeprefix("'").replace("\n", "\r") for text in texts}
         assert set(FORMULAS) <= seen, export
+
+
+MARKUP_NAME = '<b id="injected">Bold</b> Harbour <img src=x onerror=alert(1)>'
+
+
+def strings(value):
+    """Every string in a decoded JSON value."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict | list):
+        for item in value.values() if isinstance(value, dict) else value:
+            yield from strings(item)
+
+
+def test_a_name_with_markup_reaches_every_map_as_text():
+    """Map data is JSON inside a script element, never markup in the page; the browser suite
+    (tests/browser/test_site.py) checks that the map's tooltip and popup show it as text."""
+    zone = ZoneFactory(slug="markup-harbour", name_en=MARKUP_NAME, status="published")
+    client = Client()
+    pages = ["/", "/zh-hans/", "/zones/?view=map", zone.get_absolute_url()]
+    pages.append(f"/programs/{zone.program.slug}/")
+    for path in pages:
+        page = client.get(path)
+        assert page.status_code == 200, path
+        assert '<b id="injected">' not in page.text, path
+        assert "<img src=x" not in page.text, path
+        scripts = re.findall(
+            r'<script id="[^"]*" type="application/json">(.*?)</script>', page.text
+        )
+        assert any(MARKUP_NAME in text for data in scripts for text in strings(json.loads(data)))
+
+    geojson = client.get("/api/v1/zones/?format=geojson").json()
+    names = [feature["properties"]["name"] for feature in geojson["features"]]
+    assert MARKUP_NAME in names
