@@ -124,6 +124,12 @@ class RegisterAutoSchema(AutoSchema):
     def _detail_serializer(self):
         return getattr(self.view, "detail_serializer_class", None) or self.view.serializer_class
 
+    def get_operation_id(self):
+        # A record's version list and one version share their path's words: the list says so.
+        if self._action() == "versions":
+            return "_".join([*self._tokenize_path(), "list"]).replace("-", "_")
+        return super().get_operation_id()
+
     def get_filter_backends(self):
         # Facets take the list's filters, though they answer with counts, not a list.
         if self._action() == "facets":
