@@ -29,8 +29,12 @@ from core.versions.records import note_public_version
 
 # Set only by the workflow functions below, never by a form, an import row or a revert.
 WORKFLOW_FIELDS = frozenset({"status", "go_live_at"})
-# Kept by the database or derived on save; a revert leaves them alone.
-DERIVED_FIELDS = frozenset({"version", "created_at", "updated_at", "search_vector", "name_pinyin"})
+# Kept by the database or derived on save (a document keeps its body rendered as HTML); a
+# revert leaves them alone.
+DERIVED_FIELDS = frozenset(
+    {"version", "created_at", "updated_at", "search_vector", "name_pinyin"}
+    | {"body_html_en", "body_html_zh_hans"}
+)
 
 
 class StaleVersionError(Exception):
