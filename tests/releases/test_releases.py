@@ -429,7 +429,9 @@ def test_nobody_changes_or_deletes_a_release_in_the_admin():
 
 
 def test_the_sitemap_lists_the_data_page_in_both_languages(client):
-    sitemap = client.get("/sitemap.xml")
+    index = client.get("/sitemap.xml")
+    assert "<loc>http://testserver/sitemap-data.xml</loc>" in index.text
+    sitemap = client.get("/sitemap-data.xml")
 
     assert "http://testserver/data/</loc>" in sitemap.text
     assert 'hreflang="zh-hans" href="http://testserver/zh-hans/data/"' in sitemap.text
