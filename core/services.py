@@ -736,6 +736,9 @@ def working_copies_go_live() -> int:
     """
     if getattr(_going_live, "active", False):
         return 0  # the saves below raise the generation, which calls this again
+    # A plain read first: the lock below is a write, which pins the request to the primary.
+    if not WorkingCopy.objects.due().exists():
+        return 0
     _going_live.active = True
     applied = 0
     try:

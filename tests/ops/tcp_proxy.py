@@ -1,7 +1,9 @@
 """A TCP proxy that a test can stop and start again: a server that goes away and comes back.
 
 While stopped, the port refuses connections and every connection through it is cut, as when a
-database server stops; started again, it listens on the same port.
+database server stops; started again, it listens on the same port. The server behind it is a
+host and port, or, as PostgreSQL names a Unix socket, a folder (a host starting with "/") and a
+port.
 """
 
 import contextlib
@@ -64,10 +66,18 @@ class TcpProxy:
             except OSError:
                 return
             client.settimeout(None)
-            upstream = socket.create_connection(self.target)
+            upstream = self._connect_upstream()
             with self._lock:
                 self._open |= {client, upstream}
             self._spawn(self._pump, client, upstream)
+
+    def _connect_upstream(self) -> socket.socket:
+        host, port = self.target
+        if not host.startswith("/"):
+            return socket.create_connection(self.target)
+        upstream = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        upstream.connect(f"{host}/.s.PGSQL.{port}")
+        return upstream
 
     def _pump(self, client, upstream):
         selector = selectors.DefaultSelector()

@@ -15,6 +15,7 @@ import datetime
 import time
 from pathlib import Path
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connections
 
@@ -87,6 +88,8 @@ class Command(BaseCommand):
                 self.restore_in_place(alias, admin, pg_restore, archive, target)
             else:
                 self.restore_by_swap(alias, admin, pg_restore, archive, target, options)
+        # The content types' ids are now the backup's: forget those this process looked up.
+        ContentType.objects.clear_cache()
 
         self.stdout.write(
             f"  pg_restore {pg_restore.major}, archive from PostgreSQL {info.server_major} "
