@@ -55,6 +55,7 @@ def test_a_published_zone_stays_live_through_review_and_a_scheduled_change(
     assert "the public keeps seeing the live version" in editor.content()
     editor.fill("#id_summary_en", NEW)
     editor.click("input[name=_continue]")
+    editor.wait_for_load_state()
     assert "keeps showing the live version" in messages(editor)
     screenshots(editor, "editor-saved-working-copy")
     public_reads(visitor, OLD)
@@ -62,7 +63,9 @@ def test_a_published_zone_stays_live_through_review_and_a_scheduled_change(
 
     # The editor submits the change.
     editor.click("a.workflow-submit")
+    editor.wait_for_load_state()
     editor.click("input[name=_confirm]")
+    editor.wait_for_load_state()
     assert "Live · changes in review" in editor.content()
     public_reads(visitor, OLD)
 
@@ -72,9 +75,11 @@ def test_a_published_zone_stays_live_through_review_and_a_scheduled_change(
     assert "Harbour City" in publisher.locator("#newsroom-waiting").inner_text()
     publisher.goto(change_url)
     publisher.click("a.workflow-request_changes")
+    publisher.wait_for_load_state()
     publisher.fill("#id_reason", "Name the terminal's operator.")
     screenshots(publisher, "request-changes-with-reason")
     publisher.click("input[name=_confirm]")
+    publisher.wait_for_load_state()
     assert "Sent back to the editor" in messages(publisher)
     editor.goto("/admin/")
     assert "Name the terminal's operator." in editor.locator("#newsroom-sent-back").inner_text()
@@ -86,16 +91,21 @@ def test_a_published_zone_stays_live_through_review_and_a_scheduled_change(
     # The editor fixes it and submits again.
     editor.fill("#id_summary_en", NEW)
     editor.click("input[name=_continue]")
+    editor.wait_for_load_state()
     editor.click("a.workflow-submit")
+    editor.wait_for_load_state()
     editor.click("input[name=_confirm]")
+    editor.wait_for_load_state()
     assert "Live · changes in review" in editor.content()
 
     # The publisher schedules the change a few seconds ahead, in Shanghai time.
     publisher.goto(change_url)
     publisher.click("a.workflow-schedule")
+    publisher.wait_for_load_state()
     go_live = (timezone.now() + GO_LIVE_AFTER).astimezone(SHANGHAI).replace(microsecond=0)
     publisher.fill("#id_go_live_at", go_live.strftime("%Y-%m-%dT%H:%M:%S"))
     publisher.click("input[name=_confirm]")
+    publisher.wait_for_load_state()
     assert f"goes live at {go_live:%Y-%m-%d %H:%M:%S} CST (Asia/Shanghai)" in messages(publisher)
     assert "Live · change scheduled for" in publisher.content()
     screenshots(publisher, "change-scheduled")
