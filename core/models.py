@@ -240,12 +240,16 @@ class ChangeStatus(models.TextChoices):
     SCHEDULED = "scheduled", _("Scheduled")
 
 
-class WorkingCopyQuerySet(models.QuerySet):
+class AboutRecordQuerySet(models.QuerySet):
+    """Rows about one record of any model, named by content type and id."""
+
     def for_record(self, record):
         return self.filter(
             content_type=ContentType.objects.get_for_model(type(record)), object_id=record.pk
         )
 
+
+class WorkingCopyQuerySet(AboutRecordQuerySet):
     def for_records(self, model, pks):
         return self.filter(
             content_type=ContentType.objects.get_for_model(model), object_id__in=list(pks)
@@ -381,12 +385,7 @@ class LogEvent(models.Model):
         return f"{self.at:%Y-%m-%d %H:%M} {self.user} {self.action} {self.object_repr}"
 
 
-class PublicVersionQuerySet(models.QuerySet):
-    def for_record(self, record):
-        return self.filter(
-            content_type=ContentType.objects.get_for_model(type(record)), object_id=record.pk
-        )
-
+class PublicVersionQuerySet(AboutRecordQuerySet):
     def published(self):
         """Versions whose time has come: a scheduled first publication stays hidden until then."""
         return self.filter(public_from__lte=Now())
