@@ -35,7 +35,7 @@ from itertools import accumulate, pairwise
 from bench import cluster, vocabulary
 
 # Raise when the generated data changes, so that stale datasets are regenerated.
-GENERATOR_VERSION = 2
+GENERATOR_VERSION = 3
 DEFAULT_DOCUMENTS = 100_000
 DEFAULT_ZONES = 2_000
 DEFAULT_SEED = 2021
@@ -613,6 +613,7 @@ def write_documents(plans: list[dict]) -> int:
                 title_en,
                 title_zh,
                 plan["doc_number"],
+                False,
                 plan["doc_type"],
                 plan["written_on"],
                 "day",
@@ -682,8 +683,9 @@ COPY_COLUMNS = {
     "zones_zone_focus_areas": "zone_id, focusarea_id",
     "policies_policydocument": (
         "id, status, go_live_at, created_at, updated_at, version, name_pinyin, slug, title, "
-        "title_en, title_zh_hans, doc_number, doc_type, written_on, written_on_precision, "
-        "issued_on, issued_on_precision, validity, summary, summary_en, summary_zh_hans, body, "
+        "title_en, title_zh_hans, doc_number, doc_number_unknown, doc_type, written_on, "
+        "written_on_precision, issued_on, issued_on_precision, validity, summary, summary_en, "
+        "summary_zh_hans, body, "
         "body_en, body_zh_hans, body_html_en, body_html_zh_hans, source_url, batch_id, "
         "superseded_by_id"
     ),

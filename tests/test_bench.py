@@ -21,6 +21,7 @@ from bench.addresses import (
 )
 from bench.endpoints import ENDPOINTS, PROXY_HEADERS
 from bench.generate import (
+    COPY_COLUMNS,
     DIRECTIVE_VECTOR_SQL,
     DOCUMENT_VECTOR_SQL,
     STAGING_TABLES,
@@ -389,3 +390,17 @@ def test_the_benchmark_sends_no_header_that_changes_what_the_app_does():
     assert set(PROXY_HEADERS) == {"X-Forwarded-Proto"}
     for endpoint in ENDPOINTS:
         assert set(endpoint.headers('"etag"')) <= {"X-Forwarded-Proto", "If-None-Match"}
+
+
+@pytest.mark.parametrize("table", [t for t in COPY_COLUMNS if not t.startswith("bench_")])
+def test_the_generator_writes_every_column_the_database_requires(table):
+    """A new NOT NULL column without a database default must be written by the generator too."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT column_name FROM information_schema.columns WHERE table_name = %s "
+            "AND is_nullable = 'NO' AND column_default IS NULL",
+            [table],
+        )
+        required = {name for (name,) in cursor.fetchall()} - {"id"}
+    written = {column.strip() for column in COPY_COLUMNS[table].split(",")}
+    assert required <= written, f"{table} lacks {sorted(required - written)}"
