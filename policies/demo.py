@@ -144,207 +144,188 @@ class DemoLoader:
 
     @transaction.atomic
     def run(self) -> LoadReport:
+        """Load the dataset table by table, each after the tables it refers to."""
         data = self.data
-        sources = {
-            item["slug"]: self.upsert(
-                Source,
-                item["slug"],
-                {"slug": item["slug"]},
-                {
-                    "title": item["title"],
-                    "url": item["url"],
-                    "publisher": item["publisher"],
-                    "published_on": (
-                        datetime.date.fromisoformat(item["published_on"])
-                        if item["published_on"]
-                        else None
-                    ),
-                    "note": item["note"],
-                },
-            )
-            for item in data["sources"]
+        self.sources = {item["slug"]: self.load_source(item) for item in data["sources"]}
+        self.regions = {item["slug"]: self.load_region(item) for item in data["regions"]}
+        self.provinces = {item["slug"]: self.load_province(item) for item in data["provinces"]}
+        self.authorities = {item["slug"]: self.load_authority(item) for item in data["authorities"]}
+        self.focus_areas = {
+            item["slug"]: self.load_focus_area(item) for item in data["focus_areas"]
         }
-        regions = {
-            item["slug"]: self.upsert(
-                Region,
-                item["slug"],
-                {"slug": item["slug"]},
-                {"name_en": item["name_en"], "name_zh_hans": item["name_zh"]},
-            )
-            for item in data["regions"]
+        self.programs = {item["slug"]: self.load_program(item) for item in data["programs"]}
+        self.batches = {
+            (item["program"], item["number"]): self.load_batch(item) for item in data["batches"]
         }
-        provinces = {
-            item["slug"]: self.upsert(
-                Province,
-                item["slug"],
-                {"slug": item["slug"]},
-                {
-                    "name_en": item["name_en"],
-                    "name_zh_hans": item["name_zh"],
-                    "region": regions.get(item["region"]),
-                },
-            )
-            for item in data["provinces"]
-        }
-        authorities = {
-            item["slug"]: self.upsert(
-                Authority,
-                item["slug"],
-                {"slug": item["slug"]},
-                {
-                    "name_en": item["name_en"],
-                    "name_zh_hans": item["name_zh"],
-                    "abbreviation": item["abbreviation"],
-                    "level": item["level"],
-                },
-            )
-            for item in data["authorities"]
-        }
-        focus_areas = {
-            item["slug"]: self.upsert(
-                FocusArea,
-                item["slug"],
-                {"slug": item["slug"]},
-                {"name_en": item["name_en"], "name_zh_hans": item["name_zh"]},
-            )
-            for item in data["focus_areas"]
-        }
-        programs = {
-            item["slug"]: self.upsert(
-                Program,
-                item["slug"],
-                {"slug": item["slug"]},
-                {
-                    "name_en": item["name_en"],
-                    "name_zh_hans": item["name_zh"],
-                    "short_name_en": item["short_name_en"],
-                    "short_name_zh_hans": item["short_name_zh"],
-                    "summary_en": item["summary_en"],
-                    "summary_zh_hans": item["summary_zh"],
-                    "authority": authorities[item["authority"]],
-                    "status": item["status"],
-                },
-                {"sources": [sources[key] for key in item["sources"]]},
-            )
-            for item in data["programs"]
-        }
-        batches = {}
-        for item in data["batches"]:
-            announced = PartialDate.parse(item["announced_on"])
-            key = f"{item['program']}/{item['number']}"
-            batches[(item["program"], item["number"])] = self.upsert(
-                Batch,
-                key,
-                {"program": programs[item["program"]], "number": item["number"]},
-                {
-                    "announced_on": announced.value,
-                    "announced_on_precision": announced.precision,
-                    "note_en": item["note_en"],
-                    "note_zh_hans": item["note_zh"],
-                    "status": item["status"],
-                },
-                {"sources": [sources[key] for key in item["sources"]]},
-            )
-        zones = {}
-        for item in data["zones"]:
-            approved = PartialDate.parse(item["approved_on"])
-            zones[item["slug"]] = self.upsert(
-                Zone,
-                item["slug"],
-                {"slug": item["slug"]},
-                {
-                    "program": programs[item["program"]],
-                    "batch": batches.get((item["program"], item["batch"])),
-                    "name_en": item["name_en"],
-                    "name_zh_hans": item["name_zh"],
-                    "province": provinces[item["province"]],
-                    "city_en": item["city_en"],
-                    "city_zh_hans": item["city_zh"],
-                    "approved_on": approved.value,
-                    "approved_on_precision": approved.precision,
-                    "latitude": Decimal(str(item["latitude"])),
-                    "longitude": Decimal(str(item["longitude"])),
-                    "summary_en": item["summary_en"],
-                    "summary_zh_hans": item["summary_zh"],
-                    "status": item["status"],
-                },
-                {
-                    "focus_areas": [focus_areas[key] for key in item["focus_areas"]],
-                    "sources": [sources[key] for key in item["sources"]],
-                },
-            )
-        self.load_documents(
-            data["documents"], sources, authorities, focus_areas, programs, batches, zones
-        )
+        self.zones = {item["slug"]: self.load_zone(item) for item in data["zones"]}
+        self.documents = {}
+        for item in superseding_first(data["documents"]):
+            self.documents[item["slug"]] = self.load_document(item)
+        # Parts and relations, once every document exists.
+        for item in data["documents"]:
+            self.load_document_parts(item, self.documents[item["slug"]])
         return self.report
 
-    def load_documents(self, items, sources, authorities, focus_areas, programs, batches, zones):
-        documents = {}
-        for item in superseding_first(items):
-            issued = PartialDate.parse(item["issued_on"])
-            batch = item["batch"]
-            documents[item["slug"]] = self.upsert(
-                PolicyDocument,
-                item["slug"],
-                {"slug": item["slug"]},
-                {
-                    "title_en": item["title_en"],
-                    "title_zh_hans": item["title_zh"],
-                    # null in the data: the sources do not give the number.
-                    "doc_number": item["doc_number"] or "",
-                    "doc_number_unknown": item["doc_number"] is None,
-                    "doc_type": item["doc_type"],
-                    "issued_on": issued.value,
-                    "issued_on_precision": issued.precision,
-                    "validity": item["validity"],
-                    "summary_en": item["summary_en"],
-                    "summary_zh_hans": item["summary_zh"],
-                    "body_en": item.get("body_en", ""),
-                    "batch": batches[(batch["program"], batch["number"])] if batch else None,
-                    "superseded_by": documents.get(item["superseded_by"]),
-                    "status": item["status"],
-                },
-                {
-                    "authorities": [authorities[key] for key in item["authorities"]],
-                    "programs": [programs[key] for key in item["programs"]],
-                    "zones": [zones[key] for key in item["zones"]],
-                    "focus_areas": [focus_areas[key] for key in item["focus_areas"]],
-                    "sources": [sources[key] for key in item["sources"]],
-                },
+    def _sources(self, keys):
+        return [self.sources[key] for key in keys]
+
+    def _focus_areas(self, keys):
+        return [self.focus_areas[key] for key in keys]
+
+    def load_source(self, item):
+        published_on = item["published_on"]
+        return self.upsert(
+            Source,
+            item["slug"],
+            {"slug": item["slug"]},
+            {
+                "title": item["title"],
+                "url": item["url"],
+                "publisher": item["publisher"],
+                "published_on": datetime.date.fromisoformat(published_on) if published_on else None,
+                "note": item["note"],
+            },
+        )
+
+    def load_region(self, item):
+        names = {"name_en": item["name_en"], "name_zh_hans": item["name_zh"]}
+        return self.upsert(Region, item["slug"], {"slug": item["slug"]}, names)
+
+    def load_province(self, item):
+        values = {
+            "name_en": item["name_en"],
+            "name_zh_hans": item["name_zh"],
+            "region": self.regions.get(item["region"]),
+        }
+        return self.upsert(Province, item["slug"], {"slug": item["slug"]}, values)
+
+    def load_authority(self, item):
+        values = {
+            "name_en": item["name_en"],
+            "name_zh_hans": item["name_zh"],
+            "abbreviation": item["abbreviation"],
+            "level": item["level"],
+        }
+        return self.upsert(Authority, item["slug"], {"slug": item["slug"]}, values)
+
+    def load_focus_area(self, item):
+        names = {"name_en": item["name_en"], "name_zh_hans": item["name_zh"]}
+        return self.upsert(FocusArea, item["slug"], {"slug": item["slug"]}, names)
+
+    def load_program(self, item):
+        values = {
+            "name_en": item["name_en"],
+            "name_zh_hans": item["name_zh"],
+            "short_name_en": item["short_name_en"],
+            "short_name_zh_hans": item["short_name_zh"],
+            "summary_en": item["summary_en"],
+            "summary_zh_hans": item["summary_zh"],
+            "authority": self.authorities[item["authority"]],
+            "status": item["status"],
+        }
+        m2m = {"sources": self._sources(item["sources"])}
+        return self.upsert(Program, item["slug"], {"slug": item["slug"]}, values, m2m)
+
+    def load_batch(self, item):
+        announced = PartialDate.parse(item["announced_on"])
+        return self.upsert(
+            Batch,
+            f"{item['program']}/{item['number']}",
+            {"program": self.programs[item["program"]], "number": item["number"]},
+            {
+                "announced_on": announced.value,
+                "announced_on_precision": announced.precision,
+                "note_en": item["note_en"],
+                "note_zh_hans": item["note_zh"],
+                "status": item["status"],
+            },
+            {"sources": self._sources(item["sources"])},
+        )
+
+    def load_zone(self, item):
+        approved = PartialDate.parse(item["approved_on"])
+        values = {
+            "program": self.programs[item["program"]],
+            "batch": self.batches.get((item["program"], item["batch"])),
+            "name_en": item["name_en"],
+            "name_zh_hans": item["name_zh"],
+            "province": self.provinces[item["province"]],
+            "city_en": item["city_en"],
+            "city_zh_hans": item["city_zh"],
+            "approved_on": approved.value,
+            "approved_on_precision": approved.precision,
+            "latitude": Decimal(str(item["latitude"])),
+            "longitude": Decimal(str(item["longitude"])),
+            "summary_en": item["summary_en"],
+            "summary_zh_hans": item["summary_zh"],
+            "status": item["status"],
+        }
+        m2m = {
+            "focus_areas": self._focus_areas(item["focus_areas"]),
+            "sources": self._sources(item["sources"]),
+        }
+        return self.upsert(Zone, item["slug"], {"slug": item["slug"]}, values, m2m)
+
+    def load_document(self, item):
+        issued = PartialDate.parse(item["issued_on"])
+        batch = item["batch"]
+        values = {
+            "title_en": item["title_en"],
+            "title_zh_hans": item["title_zh"],
+            # null in the data: the sources do not give the number.
+            "doc_number": item["doc_number"] or "",
+            "doc_number_unknown": item["doc_number"] is None,
+            "doc_type": item["doc_type"],
+            "issued_on": issued.value,
+            "issued_on_precision": issued.precision,
+            "validity": item["validity"],
+            "summary_en": item["summary_en"],
+            "summary_zh_hans": item["summary_zh"],
+            "body_en": item.get("body_en", ""),
+            "batch": self.batches[(batch["program"], batch["number"])] if batch else None,
+            "superseded_by": self.documents.get(item["superseded_by"]),
+            "status": item["status"],
+        }
+        m2m = {
+            "authorities": [self.authorities[key] for key in item["authorities"]],
+            "programs": [self.programs[key] for key in item["programs"]],
+            "zones": [self.zones[key] for key in item["zones"]],
+            "focus_areas": self._focus_areas(item["focus_areas"]),
+            "sources": self._sources(item["sources"]),
+        }
+        return self.upsert(PolicyDocument, item["slug"], {"slug": item["slug"]}, values, m2m)
+
+    def load_document_parts(self, item, document):
+        for position, principle in enumerate(item["principles"], start=1):
+            self.upsert(
+                Principle,
+                f"{item['slug']}/{position}",
+                {"document": document, "position": position},
+                {"text_en": principle["text_en"], "text_zh_hans": principle["text_zh"]},
             )
-        # Parts and relations, once every document exists.
-        for item in items:
-            document = documents[item["slug"]]
-            for position, principle in enumerate(item["principles"], start=1):
-                self.upsert(
-                    Principle,
-                    f"{item['slug']}/{position}",
-                    {"document": document, "position": position},
-                    {"text_en": principle["text_en"], "text_zh_hans": principle["text_zh"]},
-                )
-            for position, directive in enumerate(item["directives"], start=1):
-                self.upsert(
-                    Directive,
-                    f"{item['slug']}/{directive['zone']}",
-                    {"document": document, "zone": zones[directive["zone"]]},
-                    {
-                        "position": position,
-                        "text_en": directive["text_en"],
-                        "text_zh_hans": directive["text_zh"],
-                    },
-                    {"focus_areas": [focus_areas[key] for key in directive["focus_areas"]]},
-                )
-            for relation in item["relations"]:
-                self.upsert(
-                    DocumentRelation,
-                    f"{item['slug']}/{relation['kind']}/{relation['to']}",
-                    {
-                        "from_document": document,
-                        "kind": relation["kind"],
-                        "to_document": documents[relation["to"]],
-                    },
-                    {"note": relation["note"]},
-                )
+        for position, directive in enumerate(item["directives"], start=1):
+            self.upsert(
+                Directive,
+                f"{item['slug']}/{directive['zone']}",
+                {"document": document, "zone": self.zones[directive["zone"]]},
+                {
+                    "position": position,
+                    "text_en": directive["text_en"],
+                    "text_zh_hans": directive["text_zh"],
+                },
+                {"focus_areas": self._focus_areas(directive["focus_areas"])},
+            )
+        for relation in item["relations"]:
+            self.upsert(
+                DocumentRelation,
+                f"{item['slug']}/{relation['kind']}/{relation['to']}",
+                {
+                    "from_document": document,
+                    "kind": relation["kind"],
+                    "to_document": self.documents[relation["to"]],
+                },
+                {"note": relation["note"]},
+            )
 
 
 def superseding_first(items: list[dict]) -> list[dict]:
