@@ -16,13 +16,8 @@ from pathlib import PurePath
 import puremagic
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404
-from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
-
-from core.models import may_see_drafts
 
 # What a policy attachment may be: MIME type → the extension the stored file gets.
 ALLOWED_TYPES = {
@@ -172,39 +167,3 @@ def stored_name(original_name: str, extension: str) -> str:
     stem = PurePath(original_name or "attachment").stem
     stem = get_valid_filename(stem)[:120] or "attachment"
     return f"{stem}{extension}"
-
-
-def attachment_download(request, slug, pk):
-    from policies.models import Attachment, PolicyDocument
-
-    user = request.user
-    # Staff who may view documents can download the files of drafts they preview.
-    if may_see_drafts(user, PolicyDocument):
-        attachments = Attachment.objects.all()
-    else:
-        attachments = Attachment.objects.published()
-    attachment = get_object_or_404(
-        attachments.select_related("document"), document__slug=slug, pk=pk
-    )
-    is_public = Attachment.objects.published().filter(pk=attachment.pk).exists()
-    try:
-        handle = attachment.file.open("rb")
-    except FileNotFoundError as missing:
-        raise Http404("The file is missing.") from missing
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=attachment.file.name.rsplit("/", 1)[-1],
-        content_type=attachment.content_type or "application/octet-stream",
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    if attachment.sha256:
-        response["ETag"] = f'"{attachment.sha256}"'
-    if is_public:
-        patch_cache_control(response, public=True, max_age=3600)
-    else:
-        add_never_cache_headers(response)
-        patch_cache_control(response, private=True)
-        response["X-Robots-Tag"] = "noindex"
-    return response

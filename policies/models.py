@@ -23,6 +23,7 @@ from core.models import (
     published_q,
 )
 from core.text import render_markdown
+from policies.attachments import check_upload, detect_type, file_digest, stored_name
 from zones.models import Authority, FocusArea, Program, Zone
 
 # 发文字号: issuer's abbreviation, the year in 〔〕 and a serial number, e.g. 国发〔2017〕35号.
@@ -529,8 +530,6 @@ class Attachment(models.Model):
     def save(self, *args, **kwargs):
         if self.file and not getattr(self.file, "_committed", True) and not self.sha256:
             # Saved without a form (a script, a test): derive what clean() would have.
-            from policies.attachments import detect_type, file_digest
-
             self.size, self.sha256, head = file_digest(self.file.file)
             self.content_type = self.content_type or detect_type(head) or ""
         super().save(*args, **kwargs)
@@ -539,8 +538,6 @@ class Attachment(models.Model):
         super().clean()
         if self.file and not getattr(self.file, "_committed", True):
             # A new upload: its type is read from its bytes and it gets the matching extension.
-            from policies.attachments import check_upload, stored_name
-
             try:
                 checked = check_upload(self.file.file)
             except ValidationError as refused:

@@ -2,7 +2,7 @@ from django.urls import path
 
 from core.versions.urls import version_urls
 from policies import views
-from policies.attachments import attachment_download
+from policies.downloads import attachment_download
 from policies.feeds import PolicyFeed
 from policies.models import PolicyDocument
 
