@@ -2,21 +2,20 @@
 
 ``site_demo`` loads the demo once for a whole module inside a transaction that is rolled back
 when the module ends; each test still runs in its own savepoint, so tests stay independent.
-``site_fifty`` adds 49 more copies of every demo zone, document, directive and focus area
-(drafts included) with ``bulk_create``, giving the register fifty times its demo size for the
-query caps.
+``site_register`` runs a test at the demo's size and again at fifty times it:
+``multiply_register`` copies every kind of record, drafts and relations included, for the query
+caps of pages and API alike.
 
 Import the fixtures into a test module: ``from tests.site_fixtures import site_demo``.
 """
 
 import pytest
 from django.db import connection, transaction
+from simple_history.utils import bulk_create_with_history
 
-from core.models import Status
-from core.text import pinyin_key
 from policies.demo import demo_load
 from policies.models import Directive, PolicyDocument
-from zones.models import FocusArea, Zone
+from zones.models import Authority, Batch, FocusArea, Program, Province, Region, Zone
 
 COPIES = 49
 
@@ -29,136 +28,126 @@ def site_demo(django_db_setup, django_db_blocker):
         transaction.set_rollback(True)
 
 
-@pytest.fixture(scope="module")
-def site_fifty(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock(), transaction.atomic():
-        demo_load()
-        multiply_demo(COPIES)
-        yield
-        transaction.set_rollback(True)
+def _copies(records, count, change):
+    copies = []
+    for index in range(1, count):
+        for record in records:
+            copy = type(record)(
+                **{
+                    field.attname: getattr(record, field.attname)
+                    for field in record._meta.concrete_fields
+                    if not field.primary_key
+                }
+            )
+            change(copy, index)
+            copies.append((index, record, copy))
+    return copies
 
 
-def _copy(instance, **changes):
-    """An unsaved copy of a model instance with some fields changed."""
-    values = {
-        field.attname: getattr(instance, field.attname)
-        for field in instance._meta.concrete_fields
-        if not field.primary_key
-    }
-    values.update(changes)
-    return type(instance)(**values)
+def _suffix(copy, index):
+    copy.slug = f"{copy.slug}-x{index}"
 
 
-def multiply_demo(copies: int) -> None:
-    areas = list(FocusArea.objects.order_by("pk"))
-    zones = list(Zone.objects.order_by("pk").prefetch_related("focus_areas"))
-    documents = list(
-        PolicyDocument.objects.order_by("pk").prefetch_related(
-            "authorities", "zones", "focus_areas", "programs"
-        )
-    )
-    directives = list(Directive.objects.order_by("pk").prefetch_related("focus_areas"))
-    zone_areas = Zone.focus_areas.through
-    doc_through = {
-        name: getattr(PolicyDocument, name).through
-        for name in ("authorities", "zones", "focus_areas", "programs")
-    }
-    for copy in range(1, copies + 1):
-        new_areas = FocusArea.objects.bulk_create(
+def multiply_register(factor: int) -> None:
+    """Make every kind of record ``factor`` times as numerous as it is, relations included.
+
+    Bulk inserts with history rows, so that the lists and the changes feed both see the copies;
+    copies keep their originals' names and texts (only slugs change), which is all the query
+    counts depend on.
+    """
+    by_copy = {}
+
+    def create(model, copies, *, history=True):
+        objects = [copy for _index, _original, copy in copies]
+        if history:
+            bulk_create_with_history(objects, model, batch_size=500)
+        else:
+            model.objects.bulk_create(objects, batch_size=500)
+        for index, original, copy in copies:
+            by_copy[(model, original.pk, index)] = copy
+
+    def twin(model, pk, index):
+        return by_copy[(model, pk, index)].pk if pk is not None else None
+
+    create(Region, _copies(list(Region.objects.all()), factor, _suffix), history=False)
+
+    def province(copy, index):
+        _suffix(copy, index)
+        copy.region_id = twin(Region, copy.region_id, index)
+
+    create(Province, _copies(list(Province.objects.all()), factor, province), history=False)
+
+    def authority(copy, index):
+        _suffix(copy, index)
+        copy.province_id = twin(Province, copy.province_id, index)
+
+    create(Authority, _copies(list(Authority.objects.all()), factor, authority))
+    create(FocusArea, _copies(list(FocusArea.objects.all()), factor, _suffix))
+
+    def program(copy, index):
+        _suffix(copy, index)
+        copy.authority_id = twin(Authority, copy.authority_id, index)
+
+    create(Program, _copies(list(Program.objects.all()), factor, program))
+
+    def batch(copy, index):
+        copy.program_id = twin(Program, copy.program_id, index)
+
+    create(Batch, _copies(list(Batch.objects.all()), factor, batch))
+
+    def zone(copy, index):
+        _suffix(copy, index)
+        copy.program_id = twin(Program, copy.program_id, index)
+        copy.batch_id = twin(Batch, copy.batch_id, index)
+        copy.province_id = twin(Province, copy.province_id, index)
+
+    zones = list(Zone.objects.all())
+    create(Zone, _copies(zones, factor, zone))
+
+    def document(copy, index):
+        _suffix(copy, index)
+        copy.doc_number = ""
+        copy.superseded_by_id = None
+        copy.batch_id = twin(Batch, copy.batch_id, index)
+
+    documents = list(PolicyDocument.objects.all())
+    create(PolicyDocument, _copies(documents, factor, document))
+
+    def directive(copy, index):
+        copy.document_id = twin(PolicyDocument, copy.document_id, index)
+        copy.zone_id = twin(Zone, copy.zone_id, index)
+
+    directives = list(Directive.objects.all())
+    create(Directive, _copies(directives, factor, directive))
+
+    def copy_links(model, field, related_model):
+        through = model._meta.get_field(field).remote_field.through
+        source = model._meta.get_field(field).m2m_field_name()
+        target = model._meta.get_field(field).m2m_reverse_field_name()
+        links = list(through.objects.values_list(f"{source}_id", f"{target}_id"))
+        through.objects.bulk_create(
             [
-                _copy(
-                    area,
-                    slug=f"{area.slug}-{copy}",
-                    name_en=f"{area.name_en} {copy}",
-                    name_zh_hans=f"{area.name_zh_hans}{copy}",
-                    name_pinyin=pinyin_key(f"{area.name_zh_hans}{copy}"),
+                through(
+                    **{
+                        f"{source}_id": twin(model, left, index),
+                        f"{target}_id": twin(related_model, right, index),
+                    }
                 )
-                for area in areas
-            ]
+                for index in range(1, factor)
+                for left, right in links
+            ],
+            batch_size=2000,
         )
-        area_map = {old.pk: new.pk for old, new in zip(areas, new_areas, strict=True)}
-        new_zones = Zone.objects.bulk_create(
-            [
-                _copy(
-                    zone,
-                    slug=f"{zone.slug}-{copy}",
-                    name_en=f"{zone.name_en} {copy}",
-                    name_zh_hans=f"{zone.name_zh_hans}{copy}",
-                    search_vector=None,
-                )
-                for zone in zones
-            ]
-        )
-        zone_map = {old.pk: new.pk for old, new in zip(zones, new_zones, strict=True)}
-        zone_areas.objects.bulk_create(
-            [
-                zone_areas(zone_id=zone_map[zone.pk], focusarea_id=area_map[area.pk])
-                for zone in zones
-                for area in zone.focus_areas.all()
-            ]
-        )
-        new_documents = PolicyDocument.objects.bulk_create(
-            [
-                _copy(
-                    document,
-                    slug=f"{document.slug}-{copy}",
-                    title_en=f"{document.title_en} {copy}",
-                    doc_number="",
-                    superseded_by_id=None,
-                    search_vector=None,
-                )
-                for document in documents
-            ]
-        )
-        document_map = {old.pk: new.pk for old, new in zip(documents, new_documents, strict=True)}
-        for name, through in doc_through.items():
-            target = {"zones": zone_map, "focus_areas": area_map}.get(name)
-            rows = []
-            for document in documents:
-                for related in getattr(document, name).all():
-                    related_id = target[related.pk] if target else related.pk
-                    rows.append(
-                        through(
-                            policydocument_id=document_map[document.pk],
-                            **{f"{through_target(through)}_id": related_id},
-                        )
-                    )
-            through.objects.bulk_create(rows)
-        new_directives = Directive.objects.bulk_create(
-            [
-                _copy(
-                    directive,
-                    document_id=document_map[directive.document_id],
-                    zone_id=zone_map[directive.zone_id],
-                    search_vector=None,
-                )
-                for directive in directives
-            ]
-        )
-        directive_areas = Directive.focus_areas.through
-        directive_areas.objects.bulk_create(
-            [
-                directive_areas(directive_id=new.pk, focusarea_id=area_map[area.pk])
-                for old, new in zip(directives, new_directives, strict=True)
-                for area in old.focus_areas.all()
-            ]
-        )
-    assert Zone.objects.filter(status=Status.DRAFT).count() == 3 * (copies + 1)
-    # Autovacuum never sees rows of an open transaction, so without fresh statistics the planner
-    # takes these tables for nearly empty and may choose plans that a real database never would.
+
+    copy_links(Zone, "focus_areas", FocusArea)
+    copy_links(PolicyDocument, "authorities", Authority)
+    copy_links(PolicyDocument, "programs", Program)
+    copy_links(PolicyDocument, "zones", Zone)
+    copy_links(PolicyDocument, "focus_areas", FocusArea)
+    copy_links(Directive, "focus_areas", FocusArea)
+    # Fresh planner statistics, as autovacuum would gather after such a load.
     with connection.cursor() as cursor:
-        for model in (FocusArea, Zone, PolicyDocument, Directive):
-            cursor.execute(f'ANALYZE "{model._meta.db_table}"')
-        for through in (zone_areas, Directive.focus_areas.through, *doc_through.values()):
-            cursor.execute(f'ANALYZE "{through._meta.db_table}"')
-
-
-def through_target(through) -> str:
-    """The name of the far side of a many-to-many table from a policy document."""
-    for field in through._meta.get_fields():
-        if field.is_relation and field.related_model is not PolicyDocument:
-            return field.name
-    raise LookupError(through)
+        cursor.execute("ANALYZE")
 
 
 @pytest.fixture(scope="module", params=[1, 1 + COPIES], ids=["demo", "fifty-times-demo"])
@@ -168,6 +157,6 @@ def site_register(request, django_db_setup, django_db_blocker):
     with django_db_blocker.unblock(), transaction.atomic():
         demo_load()
         if request.param > 1:
-            multiply_demo(request.param - 1)
+            multiply_register(request.param)
         yield request.param
         transaction.set_rollback(True)

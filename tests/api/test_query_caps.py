@@ -5,7 +5,8 @@ import pytest
 from django.db import transaction
 from rest_framework.test import APIClient
 
-from tests.api.support import client_for, multiply_register
+from tests.api.support import client_for
+from tests.site_fixtures import multiply_register
 from zones.models import Zone
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("warm_generation")]
