@@ -58,13 +58,11 @@ from core.services import (
     working_copy_save,
     working_copy_view,
 )
+from core.text import LANGUAGE_LABELS
 
 # ---------------------------------------------------------------------------------------------
 # English and Chinese
 # ---------------------------------------------------------------------------------------------
-
-# Each language named in itself, as a bilingual editor scans for it.
-LANGUAGE_LABELS = {"en": "English", "zh-hans": "中文"}
 
 
 class BilingualLabelsMixin:
