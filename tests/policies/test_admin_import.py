@@ -5,6 +5,7 @@ import csv
 import io
 import json
 import os
+import re
 import tempfile
 
 import openpyxl
@@ -88,6 +89,46 @@ def test_the_dry_run_shows_each_row_and_writes_nothing(places):
     assert Zone.objects.get(pk=existing.pk).name_en == "Tianjin"
     assert not Zone.objects.filter(slug="hangzhou").exists()
     assert history_rows() == before
+
+
+def test_the_preview_lists_the_rows_that_change_before_the_unchanged_ones(places):
+    client = newsroom.client_for(newsroom.publisher())
+    first = [
+        "anhui-hefei,Hefei,合肥,miit,zhejiang,2021-02,draft",
+        "beijing,Beijing,北京,miit,tianjin,2021-02,draft",
+        "chengdu,Chengdu,成都,miit,zhejiang,2021-02,draft",
+    ]
+    newsroom.admin_import(client, ZONES, zone_rows(*first), "zones.csv", CSV)
+
+    dry_run = client.post(
+        f"{ZONES}import/",
+        {
+            "import_file": SimpleUploadedFile(
+                "zones.csv",
+                zone_rows(
+                    first[0],
+                    "deqing,Deqing,德清,miit,zhejiang,2021-02,draft",
+                    "beijing,Beijing (Haidian),北京,miit,tianjin,2021-02,draft",
+                    first[2],
+                ),
+            ),
+            "format": str(CSV),
+        },
+    )
+
+    preview = dry_run.text[dry_run.text.index('class="import-preview"') :]
+    slugs = ("anhui-hefei", "beijing", "chengdu", "deqing")
+    listed = [
+        (re.search(r"<td>(\d+)</td>", row)[1], next(slug for slug in slugs if f">{slug}<" in row))
+        for row in re.findall(r'<tr class="\w+">(.*?)</tr>', preview, re.S)
+    ]
+    assert listed == [("2", "deqing"), ("3", "beijing"), ("1", "anhui-hefei"), ("4", "chengdu")]
+    assert [row.import_type for row in dry_run.context["result"].valid_rows()] == [
+        "new",
+        "update",
+        "skip",
+        "skip",
+    ]
 
 
 def test_a_failing_row_is_reported_by_number_and_nothing_is_offered_for_import(places):
