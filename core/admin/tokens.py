@@ -42,6 +42,8 @@ def api_token_view(request, *, site):
 
 @transaction.atomic
 def token_issue(*, user) -> Token:
-    """A new token for ``user``; the one they had, if any, stops working."""
+    """A new token for ``user``; the one they had, if any, stops working. The person's row is
+    locked first, so that a double click issues two tokens one after the other, not a clash."""
+    type(user).objects.select_for_update().filter(pk=user.pk).exists()
     Token.objects.filter(user=user).delete()
     return Token.objects.create(user=user)
