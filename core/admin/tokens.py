@@ -7,6 +7,7 @@ exists and since when. A token acts with its owner's role, as the admin does
 """
 
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.http import HttpResponseBadRequest, HttpResponseRedirect
 from django.template.response import TemplateResponse
@@ -44,6 +45,6 @@ def api_token_view(request, *, site):
 def token_issue(*, user) -> Token:
     """A new token for ``user``; the one they had, if any, stops working. The person's row is
     locked first, so that a double click issues two tokens one after the other, not a clash."""
-    type(user).objects.select_for_update().filter(pk=user.pk).exists()
+    get_user_model().objects.select_for_update().filter(pk=user.pk).exists()
     Token.objects.filter(user=user).delete()
     return Token.objects.create(user=user)
