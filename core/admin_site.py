@@ -9,11 +9,12 @@ import datetime
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import partial
 
 from django.contrib import admin
 from django.contrib.contenttypes.models import ContentType
 from django.db.models.functions import Now
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch, path, reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -52,6 +53,18 @@ class NewsroomAdminSite(admin.AdminSite):
         return super().index(
             request, {**(extra_context or {}), "newsroom": self.dashboard(request)}
         )
+
+    def get_urls(self):
+        from core.admin.tokens import api_token_view
+
+        return [
+            path(
+                "my-api-token/",
+                self.admin_view(partial(api_token_view, site=self)),
+                name="my_api_token",
+            ),
+            *super().get_urls(),
+        ]
 
     def _viewable_admins(self, request):
         for model, model_admin in self._registry.items():

@@ -12,14 +12,17 @@ import datetime
 from diff_match_patch import diff_match_patch
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models
+from django.utils import translation
 from django.utils.encoding import force_str
 from django.utils.html import format_html_join
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
-from import_export import fields, resources, widgets
+from import_export import fields, resources, results, widgets
 
 from core.dates import DatePrecision, PartialDate
 from core.models import LogAction
 from core.services import imported_status, record_save, working_copy_save
+from core.text import LANGUAGE_LABELS
 
 
 class SlugWidget(widgets.ForeignKeyWidget):
@@ -142,8 +145,30 @@ TEXT_FIELDS = (models.CharField, models.TextField)
 EMPTY = (None, "")
 
 
+def language_column_header(django_field) -> str | None:
+    """A language field's column header, "Name (English)" or "Name (中文)"; None for a field
+    that is not one language of a translated field. The header is the same whatever language
+    the exporter's admin speaks, so that any file imports for anyone."""
+    translated = getattr(django_field, "translated_field", None)
+    if translated is None:
+        return None
+    with translation.override("en"):
+        name = capfirst(str(translated.verbose_name))
+    return f"{name} ({LANGUAGE_LABELS.get(django_field.language, django_field.language)})"
+
+
+class NewsroomResult(results.Result):
+    """An import's outcome whose preview lists the rows that change something (new, changed,
+    deleted) before the unchanged ones, each group in the file's order: in a file of hundreds
+    of rows, the few that change are the ones to read."""
+
+    def valid_rows(self):
+        return sorted(super().valid_rows(), key=lambda row: row.import_type == row.IMPORT_TYPE_SKIP)
+
+
 class NewsroomResource(resources.ModelResource):
-    """What every import shares: one transaction, unchanged rows skipped, clear row errors."""
+    """What every import shares: one transaction, unchanged rows skipped, clear row errors,
+    language columns headed "Name (English)" and "Name (中文)"."""
 
     class Meta:
         use_transactions = True
@@ -151,11 +176,35 @@ class NewsroomResource(resources.ModelResource):
         report_skipped = True
         clean_model_instances = True
 
+    @classmethod
+    def field_from_django_field(cls, field_name, django_field, readonly):
+        field = super().field_from_django_field(field_name, django_field, readonly)
+        field.column_name = language_column_header(django_field) or field.column_name
+        return field
+
     def get_diff_class(self):
         return RowDiff
 
+    def get_result_class(self):
+        return NewsroomResult
+
+    def import_row(self, row, instance_loader, **kwargs):
+        # The row's number in the file, for a preview that no longer lists rows in file order.
+        row_result = super().import_row(row, instance_loader, **kwargs)
+        row_result.number = kwargs.get("row_number")
+        return row_result
+
     def before_import(self, dataset, **kwargs):
         self.user = kwargs.get("user")
+        # Files written before the language columns had their headers carry the field's name
+        # ("name_en", "name_zh_hans"): read them as the headers of today.
+        renamed = {
+            field.attribute: field.column_name
+            for field in self.get_import_fields()
+            if field.attribute and field.column_name != field.attribute
+        }
+        if any(header in renamed for header in dataset.headers or ()):
+            dataset.headers = [renamed.get(header, header) for header in dataset.headers]
         super().before_import(dataset, **kwargs)
 
     def import_instance(self, instance, row, **kwargs):

@@ -4,6 +4,10 @@ import markdown
 import nh3
 from pypinyin import Style, lazy_pinyin
 
+# Each language named in itself, as a bilingual editor scans for it: in the newsroom's labels
+# and in the headers of its spreadsheets.
+LANGUAGE_LABELS = {"en": "English", "zh-hans": "中文"}
+
 ALLOWED_TAGS = {
     "a",
     "abbr",

@@ -112,6 +112,7 @@ class DocumentChangeList(ChangeList):
 @admin.register(PolicyDocument)
 class PolicyDocumentAdmin(NewsroomImportExportMixin, PublishableAdminMixin, TranslatedAdmin):
     form = PolicyDocumentForm
+    chinese_examples = {"title": "国务院关于印发新一代人工智能发展规划的通知"}
     resource_classes = [PolicyDocumentResource]
     list_display = [
         bilingual("title", _("title")),

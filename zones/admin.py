@@ -18,6 +18,7 @@ from zones.resources import ZoneResource
 
 @admin.register(Region)
 class RegionAdmin(TranslatedAdmin):
+    chinese_examples = {"name": "长三角"}
     list_display = [bilingual("name", _("name")), "slug"]
     search_fields = ["name_en", "name_zh_hans", "slug"]
     prepopulated_fields = {"slug": ["name_en"]}
@@ -26,6 +27,7 @@ class RegionAdmin(TranslatedAdmin):
 
 @admin.register(Province)
 class ProvinceAdmin(TranslatedAdmin):
+    chinese_examples = {"name": "广东省"}
     list_display = [bilingual("name", _("name")), "region", "slug"]
     list_filter = ["region"]
     list_select_related = ["region"]
@@ -37,6 +39,7 @@ class ProvinceAdmin(TranslatedAdmin):
 
 @admin.register(Authority)
 class AuthorityAdmin(HistoryAdminMixin, TranslatedAdmin):
+    chinese_examples = {"name": "工业和信息化部"}
     list_display = [bilingual("name", _("name")), "abbreviation", "level", "province"]
     list_filter = ["level", "province"]
     list_select_related = ["province"]
@@ -60,6 +63,7 @@ class AuthorityAdmin(HistoryAdminMixin, TranslatedAdmin):
 
 @admin.register(FocusArea)
 class FocusAreaAdmin(HistoryAdminMixin, TranslatedAdmin):
+    chinese_examples = {"name": "智能港口"}
     list_display = [bilingual("name", _("name")), "slug"]
     search_fields = ["name_en", "name_zh_hans", "slug", "description_en", "description_zh_hans"]
     prepopulated_fields = {"slug": ["name_en"]}
@@ -79,6 +83,7 @@ class FocusAreaAdmin(HistoryAdminMixin, TranslatedAdmin):
 
 @admin.register(Program)
 class ProgramAdmin(PublishableAdminMixin, TranslatedAdmin):
+    chinese_examples = {"name": "国家人工智能创新应用先导区", "short_name": "工信部先导区"}
     list_display = [bilingual("name", _("name")), "authority", "status_badge", "updated_at"]
     list_filter = [PublicationFilter, "authority"]
     list_select_related = ["authority"]
@@ -158,6 +163,7 @@ class ZoneForm(PublishableForm):
 @admin.register(Zone)
 class ZoneAdmin(NewsroomImportExportMixin, PublishableAdminMixin, TranslatedAdmin):
     form = ZoneForm
+    chinese_examples = {"name": "天津（滨海新区）", "city": "济南、青岛"}
     resource_classes = [ZoneResource]
     list_display = [
         bilingual("name", _("name")),

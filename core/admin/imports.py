@@ -103,6 +103,7 @@ class NewsroomImportExportMixin(ImportExportMixin):
     import_formats = [CSV, XLSX, JSON]
     export_formats = [CSV, XLSX, JSON]
     tmp_storage_class = PendingImportStorage
+    import_template_name = "admin/newsroom/import.html"
 
     def has_import_permission(self, request):
         return self.has_add_permission(request) and self.has_change_permission(request)

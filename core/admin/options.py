@@ -58,17 +58,21 @@ from core.services import (
     working_copy_save,
     working_copy_view,
 )
+from core.text import LANGUAGE_LABELS
 
 # ---------------------------------------------------------------------------------------------
 # English and Chinese
 # ---------------------------------------------------------------------------------------------
 
-# Each language named in itself, as a bilingual editor scans for it.
-LANGUAGE_LABELS = {"en": "English", "zh-hans": "中文"}
-
 
 class BilingualLabelsMixin:
-    """Labels language fields "Title · English" and "Title · 中文" rather than "Title [en]"."""
+    """Labels language fields "Title · English" and "Title · 中文" rather than "Title [en]".
+
+    A field's help text is shared by its languages, so its example is in English; the Chinese
+    field shows the example of ``chinese_examples`` instead (a field's name: a real name from
+    the register's data)."""
+
+    chinese_examples: dict[str, str] = {}
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
@@ -76,6 +80,9 @@ class BilingualLabelsMixin:
         if formfield is not None and translated is not None:
             language = LANGUAGE_LABELS.get(db_field.language, db_field.language)
             formfield.label = format_lazy("{} · {}", capfirst(translated.verbose_name), language)
+            example = self.chinese_examples.get(translated.name)
+            if example and db_field.language == "zh-hans":
+                formfield.help_text = gettext("e.g. %(example)s") % {"example": example}
         return formfield
 
 

@@ -4,6 +4,7 @@ never a server error."""
 import datetime
 
 import pytest
+from django.conf import settings
 
 from core.dates import DatePrecision
 from core.models import Status
@@ -204,3 +205,33 @@ def test_search_finds_records_by_their_chinese_name():
 
     assert [zone.name_en for zone in zones.context["cl"].result_list] == ["Harbour"]
     assert authorities.context["cl"].result_count == 1
+
+
+@pytest.mark.parametrize(
+    ("language", "words"), [("en", "e.g. 天津（滨海新区）"), ("zh-hans", "例如：天津（滨海新区）")]
+)
+def test_the_chinese_name_box_gives_a_chinese_example(language, words):
+    client = newsroom.client_for(newsroom.superuser())
+
+    form = (
+        client.get("/admin/zones/zone/add/", HTTP_ACCEPT_LANGUAGE=language)
+        .context["adminform"]
+        .form
+    )
+
+    assert form["name_zh_hans"].help_text == words
+    assert "天津（滨海新区）" not in form["name_en"].help_text
+
+
+def test_every_chinese_example_in_the_newsroom_is_a_name_from_the_register():
+    from django.contrib import admin
+
+    data = (settings.BASE_DIR / "data" / "pilot-zones.json").read_text(encoding="utf-8")
+    examples = {
+        f"{model.__name__}.{field}": example
+        for model, model_admin in admin.site._registry.items()
+        for field, example in getattr(model_admin, "chinese_examples", {}).items()
+    }
+
+    assert len(examples) >= 8
+    assert {name: example for name, example in examples.items() if f'"{example}"' not in data} == {}

@@ -260,3 +260,29 @@ def test_each_role_may_do_exactly_what_its_role_allows(role, action, kind):
     assert succeeded == (action in EXPECTED[role]), (
         f"{role} {'could' if succeeded else 'could not'} {action} a {kind}"
     )
+
+
+# Whoever may use the admin manages their own API token there; nobody else reaches the page.
+TOKEN_ROLES = {
+    **ROLES,
+    "editor who is not staff": lambda: newsroom.editor("outsider", staff=False),
+}
+MAY_HAVE_A_TOKEN = {"staff without permissions", "editor", "publisher", "superuser"}
+
+
+@pytest.mark.parametrize("role", list(TOKEN_ROLES))
+def test_only_members_of_the_newsroom_reach_their_api_token_page(role):
+    from rest_framework.authtoken.models import Token
+
+    user = TOKEN_ROLES[role]()
+    client = newsroom.client_for(user)
+
+    page = client.get("/admin/my-api-token/")
+    client.post("/admin/my-api-token/", {"action": "issue"})
+
+    reached = page.status_code == 200
+    issued = user is not None and Token.objects.filter(user=user).exists()
+    assert (reached, issued) == ((role in MAY_HAVE_A_TOKEN),) * 2, role
+    if not reached:
+        assert page.status_code == 302
+        assert page["Location"].startswith("/admin/login/")

@@ -5,6 +5,7 @@ import csv
 import io
 import json
 import os
+import re
 import tempfile
 
 import openpyxl
@@ -38,7 +39,10 @@ DOCUMENTS = "/admin/policies/policydocument/"
 DIRECTIVES = "/admin/policies/directive/"
 
 
-def zone_rows(*rows, header="slug,name_en,name_zh_hans,program,province,approved_on,status"):
+ZONE_HEADER = "slug,Name (English),Name (中文),program,province,approved_on,status"
+
+
+def zone_rows(*rows, header=ZONE_HEADER):
     return ("\n".join([header, *rows]) + "\n").encode()
 
 
@@ -85,6 +89,46 @@ def test_the_dry_run_shows_each_row_and_writes_nothing(places):
     assert Zone.objects.get(pk=existing.pk).name_en == "Tianjin"
     assert not Zone.objects.filter(slug="hangzhou").exists()
     assert history_rows() == before
+
+
+def test_the_preview_lists_the_rows_that_change_before_the_unchanged_ones(places):
+    client = newsroom.client_for(newsroom.publisher())
+    first = [
+        "anhui-hefei,Hefei,合肥,miit,zhejiang,2021-02,draft",
+        "beijing,Beijing,北京,miit,tianjin,2021-02,draft",
+        "chengdu,Chengdu,成都,miit,zhejiang,2021-02,draft",
+    ]
+    newsroom.admin_import(client, ZONES, zone_rows(*first), "zones.csv", CSV)
+
+    dry_run = client.post(
+        f"{ZONES}import/",
+        {
+            "import_file": SimpleUploadedFile(
+                "zones.csv",
+                zone_rows(
+                    first[0],
+                    "deqing,Deqing,德清,miit,zhejiang,2021-02,draft",
+                    "beijing,Beijing (Haidian),北京,miit,tianjin,2021-02,draft",
+                    first[2],
+                ),
+            ),
+            "format": str(CSV),
+        },
+    )
+
+    preview = dry_run.text[dry_run.text.index('class="import-preview"') :]
+    slugs = ("anhui-hefei", "beijing", "chengdu", "deqing")
+    listed = [
+        (re.search(r"<td>(\d+)</td>", row)[1], next(slug for slug in slugs if f">{slug}<" in row))
+        for row in re.findall(r'<tr class="\w+">(.*?)</tr>', preview, re.S)
+    ]
+    assert listed == [("2", "deqing"), ("3", "beijing"), ("1", "anhui-hefei"), ("4", "chengdu")]
+    assert [row.import_type for row in dry_run.context["result"].valid_rows()] == [
+        "new",
+        "update",
+        "skip",
+        "skip",
+    ]
 
 
 def test_a_failing_row_is_reported_by_number_and_nothing_is_offered_for_import(places):
@@ -292,6 +336,42 @@ def test_exported_files_import_back_without_changing_anything(register, changeli
     assert snapshot() == before
 
 
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_export_headers_name_each_language_of_a_bilingual_column(register, language):
+    client = newsroom.client_for(newsroom.editor())
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = language
+
+    headers = {
+        changelist: next(
+            csv.reader(io.StringIO(export(client, changelist, CSV).decode("utf-8-sig")))
+        )
+        for changelist in (ZONES, DOCUMENTS, DIRECTIVES)
+    }
+
+    assert headers[ZONES][:3] == ["slug", "Name (English)", "Name (中文)"]
+    assert {"City or district (English)", "Summary (中文)"} <= set(headers[ZONES])
+    assert headers[DOCUMENTS][:3] == ["slug", "Title (English)", "Title (中文)"]
+    assert {"Body (English)", "Body (中文)"} <= set(headers[DOCUMENTS])
+    assert {"Text (English)", "Text (中文)"} <= set(headers[DIRECTIVES])
+    assert not any(
+        header.endswith(("_en", "_zh_hans")) for row in headers.values() for header in row
+    )
+
+
+def test_a_file_with_the_former_field_name_headers_still_imports(places):
+    client = newsroom.client_for(newsroom.publisher())
+    rows = zone_rows(
+        "hangzhou,Hangzhou,杭州,miit,zhejiang,2021-02-19,draft",
+        header="slug,name_en,name_zh_hans,program,province,approved_on,status",
+    )
+
+    _dry_run, confirmed = newsroom.admin_import(client, ZONES, rows, "zones.csv", CSV)
+
+    assert confirmed is not None
+    zone = Zone.objects.get(slug="hangzhou")
+    assert (zone.name_en, zone.name_zh_hans) == ("Hangzhou", "杭州")
+
+
 def test_export_follows_the_changelists_filter(register):
     client = newsroom.client_for(newsroom.editor())
 
@@ -300,7 +380,7 @@ def test_export_follows_the_changelists_filter(register):
     rows = json.loads(content)
     assert [row["slug"] for row in rows] == ["zone-1"]
     assert rows[0]["approved_on"] == "2021-02"
-    assert rows[0]["name_zh_hans"] == "先导区1"
+    assert rows[0]["Name (中文)"] == "先导区1"
 
 
 def test_export_writes_slugs_and_dates_as_precise_as_their_source(register):
@@ -323,8 +403,8 @@ def test_the_csv_export_writes_formulas_as_text(register):
     content = export(client, ZONES, CSV).decode("utf-8-sig")
 
     row = next(row for row in csv.DictReader(io.StringIO(content)) if row["slug"] == "zone-0")
-    assert row["name_en"] == "'" + FORMULA_NAME
-    assert row["city_en"] == "'-Binhai"
+    assert row["Name (English)"] == "'" + FORMULA_NAME
+    assert row["City or district (English)"] == "'-Binhai"
 
 
 def test_the_xlsx_export_writes_formulas_as_text_not_as_formulas(register):
@@ -337,7 +417,7 @@ def test_the_xlsx_export_writes_formulas_as_text_not_as_formulas(register):
     row = next(
         row for row in sheet.iter_rows(min_row=2) if row[header.index("slug")].value == "zone-0"
     )
-    name = row[header.index("name_en")]
+    name = row[header.index("Name (English)")]
     assert name.data_type == "s"
     assert name.value == "'" + FORMULA_NAME
     assert not any(cell.data_type == "f" for row in sheet.iter_rows() for cell in row)
