@@ -9,11 +9,12 @@ import datetime
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import partial
 
 from django.contrib import admin
 from django.contrib.contenttypes.models import ContentType
 from django.db.models.functions import Now
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch, path, reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -47,6 +48,21 @@ class NewsroomAdminSite(admin.AdminSite):
     site_title = _("AI Pilot Zones newsroom")
     index_title = _("Newsroom")
     index_template = "admin/newsroom/index.html"
+
+    def get_urls(self):
+        from core.admin.conversation import comment_view, my_notices_view
+
+        return [
+            path(
+                "notices/", self.admin_view(partial(my_notices_view, site=self)), name="my_notices"
+            ),
+            path(
+                "comments/<int:content_type_id>/<int:object_id>/",
+                self.admin_view(partial(comment_view, site=self)),
+                name="record_comment",
+            ),
+            *super().get_urls(),
+        ]
 
     def index(self, request, extra_context=None):
         return super().index(
