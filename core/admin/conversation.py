@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, reverse
+from django.utils.text import capfirst
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
@@ -68,9 +69,10 @@ class NoticeSettingsForm(forms.Form):
         label=_("E-mail address"),
         required=False,
         help_text=_("Where notices go. Without an address you receive none."),
+        widget=forms.EmailInput(attrs={"class": "vTextField"}),
     )
     email_notices = forms.BooleanField(
-        label=NoticePreference._meta.get_field("email_notices").verbose_name,
+        label=capfirst(NoticePreference._meta.get_field("email_notices").verbose_name),
         help_text=NoticePreference._meta.get_field("email_notices").help_text,
         required=False,
     )
