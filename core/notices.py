@@ -126,8 +126,9 @@ def _message(event: LogEvent, record, address: str) -> EmailMessage:
             context = _context(event, record)
             subjects.append(_subject(event) % context)
             bodies.append(render_to_string("admin/newsroom/notice_email.txt", context))
+    # A record's name may hold a line break, which a header must not.
     return EmailMessage(
-        subject=" / ".join(subjects)[:250],
+        subject=" ".join(" / ".join(subjects).split())[:250],
         body=LANGUAGE_RULE.join(body.strip() + "\n" for body in bodies),
         to=[address],
     )

@@ -71,6 +71,17 @@ def test_a_submission_e_mails_every_publisher_and_no_editor(send_on_commit, sett
     assert f"{settings.SITE_URL}/admin/zones/zone/{zone.pk}/change/" in message.body
 
 
+def test_a_record_name_with_a_line_break_still_makes_a_one_line_subject(send_on_commit):
+    with_email(newsroom.publisher())
+    zone = ZoneFactory(status=Status.DRAFT, name_en="Harbour\r\nZone", name_zh_hans="港口\n先导区")
+
+    send_on_commit(record_submit, record=zone, user=newsroom.editor())
+
+    (message,) = mail.outbox
+    assert message.subject == "Submitted for review: Harbour Zone / 提交审核：港口 先导区"
+    assert message.message()["Subject"]  # the header can be written
+
+
 def test_notices_wait_for_the_commit(django_capture_on_commit_callbacks):
     editor = newsroom.editor()
     with_email(newsroom.publisher())
