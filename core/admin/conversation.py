@@ -14,7 +14,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from core.models import Comment, NoticePreference
+from core.models import Comment, NoticePreference, Publishable
 from core.services import comment_add, may_comment
 
 
@@ -37,10 +37,11 @@ def change_url(site, model, pk) -> str:
 
 @require_POST
 def comment_view(request, content_type_id: int, object_id: int, *, site):
-    """Add a comment to a record of a model the site edits; back to its change form."""
+    """Add a comment to a record of the register (a model with the publishing workflow that
+    the site edits); back to its change form."""
     content_type = ContentType.objects.filter(pk=content_type_id).first()
     model = content_type.model_class() if content_type else None
-    if model is None or model not in site._registry:
+    if model is None or model not in site._registry or not issubclass(model, Publishable):
         raise Http404(gettext("No such record."))
     record = model._base_manager.filter(pk=object_id).first()
     if record is None:

@@ -91,6 +91,9 @@ def test_comments_to_an_unknown_record_or_by_get_are_refused_cleanly():
     assert client.get(comment_url(zone)).status_code == 405
     assert client.post(f"/admin/comments/{zone_type.pk}/999999/", {"text": "x"}).status_code == 404
     assert client.post(f"/admin/comments/99999/{zone.pk}/", {"text": "x"}).status_code == 404
+    huge = "9" * 30
+    assert client.post(f"/admin/comments/{zone_type.pk}/{huge}/", {"text": "x"}).status_code == 404
+    assert client.post(f"/admin/comments/{huge}/{zone.pk}/", {"text": "x"}).status_code == 404
     # Accounts are not records of the register: no thread, whatever the id.
     assert client.post(f"/admin/comments/{user_type.pk}/1/", {"text": "x"}).status_code == 404
     assert not Comment.objects.exists()
