@@ -12,6 +12,8 @@ The rules, in one place:
   replaces the live version only when published. Once a record has a working copy, everyone's
   changes go to it, so the form always shows the next version.
 - A save based on an older version than the stored one is refused, and nothing is written.
+- Whoever may change a record may comment on it. Submissions, publications and send-backs are
+  announced by e-mail once they commit (``core.notices``, called from ``log_event``).
 """
 
 import copy
