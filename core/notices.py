@@ -47,7 +47,9 @@ LANGUAGE_RULE = "\n" + "-" * 40 + "\n\n"
 def send_after_commit(event: LogEvent) -> None:
     """Send the notices ``event`` calls for once the current transaction commits."""
     if event.action in TO_PUBLISHERS | TO_SUBMITTER:
-        transaction.on_commit(partial(send_notices, event.pk))
+        # robust: whatever goes wrong in a notice is logged, and the committed change's
+        # response is sent as usual.
+        transaction.on_commit(partial(send_notices, event.pk), robust=True)
 
 
 def send_notices(event_id: int) -> int:
@@ -66,7 +68,7 @@ def send_notices(event_id: int) -> int:
         return mailers.default.send_messages(messages) or 0
     except Exception:
         # The change itself is committed; a mail server that is down must not turn it into an
-        # error page. The log says who missed what.
+        # error page. The log says which notices were lost.
         logger.exception(
             "newsroom notices not sent",
             extra={"action": event.action, "record": event.object_repr, "count": len(messages)},
