@@ -418,6 +418,40 @@ CORS_ALLOW_HEADERS = [*default_cors_headers, "if-match", "if-none-match", "if-mo
 CORS_EXPOSE_HEADERS = ["ETag", "Last-Modified", "Location", "Retry-After"]
 
 # ---------------------------------------------------------------------------------------------
+# E-mail: the newsroom's notices (core/notices.py)
+# ---------------------------------------------------------------------------------------------
+
+# SMTP when EMAIL_HOST is set. Without it, development writes each e-mail to the console, and
+# production sends nothing: it logs a warning at start-up and one line per unsent e-mail (see
+# core.notices.UnsentMailBackend). The EMAIL_* variables are read here into Django's MAILERS;
+# Django's older EMAIL_* settings are not used.
+_email_host = os.environ.get("EMAIL_HOST", "").strip()
+if _email_host:
+    _mailer = {
+        "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "OPTIONS": {
+            "host": _email_host,
+            "port": int(os.environ.get("EMAIL_PORT", "587")),
+            "username": os.environ.get("EMAIL_HOST_USER", ""),
+            "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
+            "use_tls": env_bool("EMAIL_USE_TLS", default=True),
+            # A slow mail server delays the request that published, never hangs it.
+            "timeout": 10,
+        },
+    }
+elif DEBUG:
+    _mailer = {"BACKEND": "django.core.mail.backends.console.EmailBackend"}
+else:
+    _mailer = {"BACKEND": "core.notices.UnsentMailBackend"}
+MAILERS = {"default": _mailer}
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "").strip() or "newsroom@localhost"
+# Where the site is reached, for links in e-mails (which are sent outside any request).
+SITE_URL = (
+    os.environ.get("DJANGO_SITE_URL", "").strip()
+    or (f"http://127.0.0.1:{PORT}" if DEBUG else f"https://{ALLOWED_HOSTS[0].lstrip('.')}")
+).rstrip("/")
+
+# ---------------------------------------------------------------------------------------------
 # Logging
 # ---------------------------------------------------------------------------------------------
 

@@ -49,6 +49,21 @@ class NewsroomAdminSite(admin.AdminSite):
     index_title = _("Newsroom")
     index_template = "admin/newsroom/index.html"
 
+    def get_urls(self):
+        from core.admin.conversation import comment_view, my_notices_view
+
+        return [
+            path(
+                "notices/", self.admin_view(partial(my_notices_view, site=self)), name="my_notices"
+            ),
+            path(
+                "comments/<int:content_type_id>/<int:object_id>/",
+                self.admin_view(partial(comment_view, site=self)),
+                name="record_comment",
+            ),
+            *super().get_urls(),
+        ]
+
     def index(self, request, extra_context=None):
         return super().index(
             request, {**(extra_context or {}), "newsroom": self.dashboard(request)}

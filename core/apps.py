@@ -1,3 +1,5 @@
+import logging
+
 from axes import apps as axes_apps
 from django.apps import AppConfig
 from django.contrib.admin import apps as admin_apps
@@ -15,6 +17,17 @@ class CoreConfig(AppConfig):
 
         connect_signals()
         post_migrate.connect(take_missing_versions_after_migrate, sender=self)
+        warn_without_mail_server()
+
+
+def warn_without_mail_server():
+    """Production with no mail server sends no notices; say so at start-up."""
+    from django.conf import settings
+
+    if settings.MAILERS["default"]["BACKEND"] == "core.notices.UnsentMailBackend":
+        logging.getLogger("core.notices").warning(
+            "EMAIL_HOST is not set: newsroom notices are not sent (each is logged instead)."
+        )
 
 
 class NewsroomAdminConfig(admin_apps.AdminConfig):

@@ -348,6 +348,7 @@ class LogAction(models.TextChoices):
     REVERTED = "reverted", _("reverted")
     IMPORTED = "imported", _("imported")
     DISCARDED = "discarded", _("discarded changes")
+    COMMENTED = "commented", _("commented")
 
 
 class LogEvent(models.Model):
@@ -383,6 +384,63 @@ class LogEvent(models.Model):
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.user} {self.action} {self.object_repr}"
+
+
+class Comment(models.Model):
+    """One message in a record's thread, for the back-and-forth between editors and publishers
+    about its next version. The thread is per record and outlives each working copy."""
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    object_id = models.PositiveBigIntegerField()
+    record = GenericForeignKey("content_type", "object_id")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("author"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    text = models.TextField(
+        _("comment"), max_length=2000, help_text=_("Plain text; at most 2,000 characters.")
+    )
+    created_at = models.DateTimeField(_("written at"), auto_now_add=True)
+
+    objects = AboutRecordQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("comment")
+        verbose_name_plural = _("comments")
+        indexes = [models.Index(fields=["content_type", "object_id"], name="comment_record")]
+
+    def __str__(self):
+        return f"{self.author} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class NoticePreference(models.Model):
+    """Whether a person receives the newsroom's e-mail notices. A person without a row does."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="notice_preference",
+    )
+    email_notices = models.BooleanField(
+        _("e-mail me notices"),
+        default=True,
+        help_text=_(
+            "Publishers hear when something is submitted for review; editors hear when what "
+            "they submitted is published, scheduled or sent back."
+        ),
+    )
+
+    class Meta:
+        verbose_name = _("notice preference")
+        verbose_name_plural = _("notice preferences")
+
+    def __str__(self):
+        return f"{self.user}: {'on' if self.email_notices else 'off'}"
 
 
 class PublicVersionQuerySet(AboutRecordQuerySet):

@@ -12,6 +12,8 @@ The rules, in one place:
   replaces the live version only when published. Once a record has a working copy, everyone's
   changes go to it, so the form always shows the next version.
 - A save based on an older version than the stored one is refused, and nothing is written.
+- Whoever may change a record may comment on it. Submissions, publications and send-backs are
+  announced by e-mail once they commit (``core.notices``, called from ``log_event``).
 """
 
 import copy
@@ -24,7 +26,17 @@ from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.models import ChangeStatus, LogAction, LogEvent, Publishable, Status, WorkingCopy
+from core import notices
+from core.models import (
+    ChangeStatus,
+    Comment,
+    LogAction,
+    LogEvent,
+    Publishable,
+    Status,
+    WorkingCopy,
+    in_newsroom,
+)
 from core.versions.records import note_public_version
 
 # Set only by the workflow functions below, never by a form, an import row or a revert.
@@ -87,7 +99,7 @@ def log_event(*, action: str, record, user, detail: str = "") -> None:
     """Add a line to the newsroom log; writes without a person (the demo loader) are left out."""
     if user is None or not getattr(user, "pk", None):
         return
-    LogEvent.objects.create(
+    event = LogEvent.objects.create(
         action=action,
         content_type=ContentType.objects.get_for_model(type(record)),
         object_id=record.pk,
@@ -95,6 +107,32 @@ def log_event(*, action: str, record, user, detail: str = "") -> None:
         user=user,
         detail=detail,
     )
+    notices.send_after_commit(event)
+
+
+def may_comment(user, model) -> bool:
+    """Whoever may change a record (editors, publishers) may comment on it."""
+    return in_newsroom(user) and user.has_perm(change_permission(model))
+
+
+@transaction.atomic
+def comment_add(*, record, user, text: str) -> Comment:
+    """Add ``text`` to ``record``'s thread, and a line to the newsroom log."""
+    if not may_comment(user, type(record)):
+        raise PermissionDenied(_("You are not allowed to do this."))
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError(_("Write something first: the comment is empty."))
+    comment = Comment(
+        content_type=ContentType.objects.get_for_model(type(record)),
+        object_id=record.pk,
+        author=user,
+        text=text,
+    )
+    comment.full_clean(exclude=["content_type", "author"])
+    comment.save()
+    log_event(action=LogAction.COMMENTED, record=record, user=user, detail=text[:200])
+    return comment
 
 
 def _moment(moment) -> str:

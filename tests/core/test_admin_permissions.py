@@ -4,9 +4,10 @@ person would use it, judged by what ended up in the database."""
 import datetime
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
-from core.models import ChangeStatus, Status, WorkingCopy
+from core.models import ChangeStatus, Comment, Status, WorkingCopy
 from core.services import working_copy_save
 from policies.models import PolicyDocument
 from tests import newsroom
@@ -18,6 +19,7 @@ pytestmark = pytest.mark.django_db
 ROLES = {
     "anonymous": lambda: None,
     "staff without permissions": newsroom.staff_without_permissions,
+    "viewer": lambda: newsroom.make_user("viewer", codenames=["view_zone", "view_policydocument"]),
     "editor": newsroom.editor,
     "publisher": newsroom.publisher,
     "superuser": newsroom.superuser,
@@ -37,12 +39,23 @@ ACTIONS = [
     "request changes",
     "schedule change",
     "discard change",
+    "comment",
 ]
 # An editor may discard a change of their own; here the change is another editor's.
-EDITOR_MAY = {"add", "change", "submit", "import", "revert", "change live", "submit change"}
+EDITOR_MAY = {
+    "add",
+    "change",
+    "submit",
+    "import",
+    "revert",
+    "change live",
+    "submit change",
+    "comment",
+}
 EXPECTED = {
     "anonymous": set(),
     "staff without permissions": set(),
+    "viewer": set(),
     "editor": EDITOR_MAY,
     "publisher": set(ACTIONS),
     "superuser": set(ACTIONS),
@@ -230,6 +243,13 @@ def try_discard_change(kind, client):
     return try_working_copy_step(kind, client, "discard", ChangeStatus.REVIEW) is None
 
 
+def try_comment(kind, client):
+    record = record_of(kind, Status.REVIEW)
+    content_type = ContentType.objects.get_for_model(type(record))
+    client.post(f"/admin/comments/{content_type.pk}/{record.pk}/", {"text": "Looks right."})
+    return Comment.objects.for_record(record).exists()
+
+
 TRIES = {
     "change live": try_change_live,
     "submit change": try_submit_change,
@@ -245,6 +265,7 @@ TRIES = {
     "delete": try_delete,
     "import": try_import,
     "revert": try_revert,
+    "comment": try_comment,
 }
 
 

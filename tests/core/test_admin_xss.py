@@ -2,6 +2,7 @@
 it renders: every field is escaped, and Markdown bodies are sanitised."""
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from core.models import Status
@@ -15,6 +16,7 @@ from tests.factories import (
     PrincipleFactory,
     ZoneFactory,
 )
+from zones.models import Zone
 
 pytestmark = pytest.mark.django_db
 
@@ -176,3 +178,20 @@ def test_the_import_preview_escapes_hostile_cells():
     assert response.status_code == 200
     assert response.context["result"].rows
     assert_safe(response.text, "the import preview")
+
+
+def test_comments_show_as_text_on_the_change_form_the_log_and_the_index():
+    zone = ZoneFactory(slug="commented-zone", status=Status.REVIEW)
+    editor = newsroom.editor()
+    client = newsroom.client_for(editor)
+    content_type = ContentType.objects.get_for_model(Zone)
+    for payload in PAYLOADS.values():
+        client.post(f"/admin/comments/{content_type.pk}/{zone.pk}/", {"text": payload})
+    publisher = newsroom.client_for(newsroom.publisher())
+
+    for url in [f"/admin/zones/zone/{zone.pk}/change/", "/admin/core/logevent/", "/admin/"]:
+        response = publisher.get(url)
+        assert response.status_code == 200, url
+        assert_safe(response.text, url)
+    change_form = publisher.get(f"/admin/zones/zone/{zone.pk}/change/").text
+    assert "&lt;script&gt;alert(&#x27;中文&#x27;)&lt;/script&gt;" in change_form
