@@ -50,9 +50,16 @@ class NewsroomAdminSite(admin.AdminSite):
     index_template = "admin/newsroom/index.html"
 
     def get_urls(self):
+        # Imported here: the core.admin package registers models on this site as it loads.
         from core.admin.conversation import comment_view, my_notices_view
+        from core.admin.tokens import api_token_view
 
         return [
+            path(
+                "my-api-token/",
+                self.admin_view(partial(api_token_view, site=self)),
+                name="my_api_token",
+            ),
             path(
                 "notices/", self.admin_view(partial(my_notices_view, site=self)), name="my_notices"
             ),
@@ -68,18 +75,6 @@ class NewsroomAdminSite(admin.AdminSite):
         return super().index(
             request, {**(extra_context or {}), "newsroom": self.dashboard(request)}
         )
-
-    def get_urls(self):
-        from core.admin.tokens import api_token_view
-
-        return [
-            path(
-                "my-api-token/",
-                self.admin_view(partial(api_token_view, site=self)),
-                name="my_api_token",
-            ),
-            *super().get_urls(),
-        ]
 
     def _viewable_admins(self, request):
         for model, model_admin in self._registry.items():

@@ -288,7 +288,7 @@ TOKEN_ROLES = {
     **ROLES,
     "editor who is not staff": lambda: newsroom.editor("outsider", staff=False),
 }
-MAY_HAVE_A_TOKEN = {"staff without permissions", "editor", "publisher", "superuser"}
+MAY_HAVE_A_TOKEN = {"staff without permissions", "viewer", "editor", "publisher", "superuser"}
 
 
 @pytest.mark.parametrize("role", list(TOKEN_ROLES))
