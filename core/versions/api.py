@@ -52,6 +52,9 @@ class VersionListSerializer(serializers.Serializer):
 class VersionedViewSetMixin:
     """Adds the version endpoints and ``?as_of=`` to a register viewset (lookup by slug)."""
 
+    # The shape of an answer to ``?as_of=`` (core.api.schema documents it on the record).
+    as_of_serializer_class = VersionSerializer
+
     def _record(self, slug):
         record = versioned_record(self.queryset.model, slug)
         if record is None:
@@ -87,8 +90,7 @@ class VersionedViewSetMixin:
         }
 
     def retrieve(self, request, *args, **kwargs):
-        # ``?as_of=`` answers in the version's shape, which the record's schema does not
-        # describe: it is documented with the versions endpoints (docs/api.md), not here.
+        # ``?as_of=`` answers in the version's shape (``as_of_serializer_class``).
         as_of = request.query_params.get("as_of")
         if as_of is None:
             return super().retrieve(request, *args, **kwargs)
