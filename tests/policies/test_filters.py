@@ -166,6 +166,19 @@ def test_facets_count_documents_by_year_or_by_month_where_known(api_client, date
     assert "bucket" in wrong.json()["error"]["details"]
 
 
+def test_the_api_counts_periods_under_every_filter_but_the_date_range(api_client, dated):
+    def periods(**dates):
+        query = {"authority": "dated-issuer", "bucket": "month", **dates}
+        return api_client.get("/api/v1/policies/facets/", query).json()["issued"]["periods"]
+
+    everything = periods()
+    chosen = periods(issued_after="2020-01-01", issued_before="2020-01-31")
+
+    # Like any facet's counts, the other periods stay: they say what choosing them would give.
+    assert chosen == everything
+    assert len(everything) == 4
+
+
 def test_the_home_chart_counts_what_the_api_counts_by_year(client, api_client, dated):
     periods = api_client.get("/api/v1/policies/facets/").json()["issued"]["periods"]
     chart = client.get("/").context["documents_chart"]
