@@ -115,6 +115,7 @@ ERRORS = {
 }
 
 READ_ERRORS = (400, 401, 404, 406, 429)
+WRITE_ERRORS = (400, 401, 403, 404, 409, 412, 413, 415, 428, 429)
 
 AS_OF_PARAMETER = OpenApiParameter(
     "as_of",
@@ -125,7 +126,6 @@ AS_OF_PARAMETER = OpenApiParameter(
         "publication or while it was withdrawn."
     ),
 )
-WRITE_ERRORS = (400, 401, 403, 404, 409, 412, 413, 415, 428, 429)
 
 
 class RegisterAutoSchema(AutoSchema):
