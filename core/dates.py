@@ -151,3 +151,40 @@ def period_counts(queryset, field: str, bucket: str = "year") -> list[tuple[str,
         (f"{year:04d}" if month == 13 else f"{year:04d}-{month:02d}", count)
         for (year, month), count in sorted(counts.items())
     ]
+
+
+@dataclass(frozen=True)
+class PeriodCount:
+    """A year or a month, how many records fall in it, and the date range that selects it
+    (a range includes every record whose known period overlaps it)."""
+
+    date: PartialDate
+    count: int
+    months: tuple["PeriodCount", ...] = ()
+
+    @property
+    def first_day(self) -> str:
+        return self.date.value.isoformat()
+
+    @property
+    def last_day(self) -> str:
+        start = self.date.value
+        if self.date.precision == DatePrecision.YEAR:
+            return datetime.date(start.year, 12, 31).isoformat()
+        following = (start.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
+        return (following - datetime.timedelta(days=1)).isoformat()
+
+
+def counts_by_year(counts: list[tuple[str, int]]) -> list[PeriodCount]:
+    """``period_counts(…, "month")`` as years, newest first: each year's total, with its months
+    where the month is known (oldest first)."""
+    years: dict[str, tuple[int, list[PeriodCount]]] = {}
+    for period, count in counts:
+        total, months = years.get(period[:4], (0, []))
+        if len(period) > 4:
+            months.append(PeriodCount(PartialDate.parse(period), count))
+        years[period[:4]] = (total + count, months)
+    return [
+        PeriodCount(PartialDate.parse(year), total, tuple(months))
+        for year, (total, months) in sorted(years.items(), reverse=True)
+    ]

@@ -319,18 +319,22 @@ class FacetedFilterSet(django_filters.FilterSet):
         )
         return {str(getattr(item, "slug", item)) for item in items}
 
+    def facet_queryset(self, *names):
+        """The results of every filter but ``names`` (and the ordering): what a facet counts.
+        A search counts its first matches only, as its total does (see COUNT_CAP)."""
+        queryset = self.filter_queryset(self.queryset, exclude={*names, "ordering"})
+        if self.searching():
+            first = queryset.order_by().values("pk")[:COUNT_CAP]
+            queryset = self.queryset.filter(pk__in=first)
+        return queryset
+
     def facet_counts(self) -> dict[str, list[FacetOption]]:
         if self.is_bound and not self.is_valid():
             return {}
         chinese = chinese_active()
-        searching = self.searching()
         result = {}
         for name, facet in self.facets.items():
-            queryset = self.filter_queryset(self.queryset, exclude={name, "ordering"})
-            if searching:
-                # A search counts its first matches only, as its total does (see COUNT_CAP).
-                first = queryset.order_by().values("pk")[:COUNT_CAP]
-                queryset = self.queryset.filter(pk__in=first)
+            queryset = self.facet_queryset(name)
             label_fields = (
                 facet.label_en,
                 facet.label_zh,

@@ -92,6 +92,20 @@ class PartialDateWidget(widgets.Widget):
         return value.iso if isinstance(value, PartialDate) else ""
 
 
+class FlagWidget(widgets.BooleanWidget):
+    """A yes/no column: 1 or 0 (true or false, a spreadsheet's TRUE or FALSE); an empty cell
+    is no; anything else is a row error rather than a silent no."""
+
+    def clean(self, value, row=None, **kwargs):
+        if value in self.NULL_VALUES:
+            return False
+        if value in self.TRUE_VALUES:
+            return True
+        if value in self.FALSE_VALUES:
+            return False
+        raise ValueError(_("Write 1 for yes or 0 for no."))
+
+
 class PartialDateField(fields.Field):
     """A date and its precision (``<name>`` and ``<name>_precision``) in one column."""
 

@@ -45,7 +45,7 @@ from core.api.views import (
     WorkflowActionsMixin,
     WritableRegisterViewSet,
 )
-from core.dates import BUCKETS, iso_sql, period_counts
+from core.dates import BUCKETS, iso_sql
 from core.models import Source, may_see_drafts, published_q
 from core.versions.api import VersionedViewSetMixin
 from policies.filters import DirectiveFilter, PolicyFilter
@@ -497,7 +497,8 @@ class PolicyViewSet(VersionedViewSetMixin, WorkflowActionsMixin, WritableRegiste
                 description=str(
                     gettext_lazy(
                         "Count the documents by the year they were published (the default) or "
-                        "by the month, where the month is known."
+                        "by the month, where the month is known, under every filter but the "
+                        "date range (issued_after, issued_before)."
                     )
                 ),
             )
@@ -519,7 +520,7 @@ class PolicyViewSet(VersionedViewSetMixin, WorkflowActionsMixin, WritableRegiste
         filterset = PolicyFilter(request.query_params, queryset=self.get_queryset())
 
         def issued():
-            counts = period_counts(filterset.qs, "issued_on", bucket)
+            counts = filterset.issued_counts(bucket)
             periods = [{"period": period, "count": count} for period, count in counts]
             return {"issued": {"bucket": bucket, "periods": periods}}
 

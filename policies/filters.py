@@ -7,7 +7,7 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from core.dates import newest_first, oldest_first, overlapping_from
+from core.dates import newest_first, oldest_first, overlapping_from, period_counts
 from core.filters import (
     Facet,
     FacetedFilterSet,
@@ -115,6 +115,15 @@ class PolicyFilter(FacetedFilterSet):
         ),
         "validity": Facet("validity", choices=dict(Validity.choices)),
     }
+
+    def issued_counts(self, bucket: str = "year") -> list[tuple[str, int]]:
+        """How many documents were published in each year, or each month where the month is
+        known (``core.dates.period_counts``), under every filter but the date range: like a
+        facet's, a period's count is what choosing it would give."""
+        if self.is_bound and not self.is_valid():
+            return []
+        queryset = self.facet_queryset("issued_after", "issued_before")
+        return period_counts(queryset, "issued_on", bucket)
 
     class Meta:
         model = PolicyDocument

@@ -5,6 +5,7 @@ from import_export import fields
 
 from core.models import Source
 from core.resources import (
+    FlagWidget,
     NewsroomResource,
     PartialDateField,
     PublishableResource,
@@ -51,6 +52,7 @@ class PolicyDocumentResource(PublishableResource):
     zones = fields.Field("zones", "zones", SlugsWidget(Zone))
     focus_areas = fields.Field("focus_areas", "focus_areas", SlugsWidget(FocusArea))
     sources = fields.Field("sources", "sources", SlugsWidget(Source))
+    doc_number_unknown = fields.Field("doc_number_unknown", "doc_number_unknown", FlagWidget())
 
     class Meta(PublishableResource.Meta):
         model = PolicyDocument
@@ -59,6 +61,7 @@ class PolicyDocumentResource(PublishableResource):
             "title_en",
             "title_zh_hans",
             "doc_number",
+            "doc_number_unknown",
             "doc_type",
             "authorities",
             "written_on",

@@ -8,8 +8,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import DetailView, TemplateView
 
+from core.cache import memoize
 from core.charts import PALETTE, Series, stacked_bar_chart
-from core.dates import period_counts
+from core.dates import counts_by_year, period_counts
 from core.filters import chinese_active
 from core.models import Status
 from core.search import (
@@ -24,7 +25,7 @@ from core.search import (
     search_query,
 )
 from core.versions.views import AsOfMixin
-from core.views import FilteredListView, MemoizedDetailMixin
+from core.views import FilteredListView, MemoizedDetailMixin, filter_key
 from policies.filters import PolicyFilter
 from policies.models import (
     LISTING_DEFERRED,
@@ -161,7 +162,17 @@ class PolicyListView(FilteredListView):
             context["object_list"], normalise_query(q or ""), {"title": True, "summary": False}
         )
         context["query"] = q
+        context["issued_periods"] = counts_by_year(self.issued_counts())
         return context
+
+    def issued_counts(self) -> list[tuple[str, int]]:
+        """The date facet's counts, as /api/v1/policies/facets/?bucket=month gives them; kept
+        per content generation for the filters that select the same documents."""
+        filterset = self.facet_filterset()
+        key = filter_key(filterset)
+        if key is None:
+            return []
+        return memoize("issued", key, lambda: filterset.issued_counts("month"))
 
 
 class PolicyDetailView(AsOfMixin, MemoizedDetailMixin, DetailView):

@@ -23,11 +23,12 @@ from datetime import datetime
 
 from django.apps import apps
 from django.conf import settings
-from django.db import connection
+from django.db import connections, router
 from django.utils.cache import patch_vary_headers
 from django.utils.http import http_date
 from django.utils.translation import get_language
 
+from core.cache import memoize
 from core.models import Publishable
 
 TRACKED_APPS = ("core", "zones", "policies")
@@ -50,7 +51,7 @@ def _history_models():
             yield model
 
 
-def _version_sql() -> str:
+def _version_sql(connection) -> str:
     quote = connection.ops.quote_name
     columns = []
     for model in sorted(_history_models(), key=lambda m: m._meta.label):
@@ -73,8 +74,11 @@ _SQL_CACHE: dict[str, str] = {}
 
 
 def data_version() -> DataVersion:
+    """The register's data version, read where the request's other reads go: a public read
+    from the replica (config.db_router), so that it describes the data the answer shows."""
+    connection = connections[router.db_for_read(apps.get_model("zones", "Zone"))]
     if connection.alias not in _SQL_CACHE:
-        _SQL_CACHE[connection.alias] = _version_sql()
+        _SQL_CACHE[connection.alias] = _version_sql(connection)
     with connection.cursor() as cursor:
         cursor.execute(_SQL_CACHE[connection.alias])
         row = cursor.fetchone()
@@ -84,6 +88,13 @@ def data_version() -> DataVersion:
         digest=hashlib.sha256(repr(row).encode()).hexdigest(),
         last_modified=max(times) if times else None,
     )
+
+
+def data_as_of() -> datetime | None:
+    """When the register's data last changed (the latest save, delete or go-live): the API's
+    Last-Modified and ``data_as_of``, and the pages' "Data as of". Read once per content
+    generation."""
+    return memoize("data-version", "", data_version).last_modified
 
 
 def audience(request) -> str:

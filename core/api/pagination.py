@@ -7,9 +7,8 @@ from rest_framework.exceptions import NotFound
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 
-from core.api.conditional import data_version
+from core.api.conditional import data_as_of
 from core.api.exceptions import InvalidParameters
-from core.cache import memoize
 from core.views import MemoizedCountPaginator
 
 DEFAULT_PAGE_SIZE = 20
@@ -82,8 +81,7 @@ class RegisterPagination(PageNumberPagination):
         return list(self.page)
 
     def get_paginated_response(self, data, **extra):
-        # When the register's data last changed, as Last-Modified says (core.api.conditional).
-        as_of = memoize("data-version", "", data_version).last_modified
+        as_of = data_as_of()
         return Response(
             {
                 "data_as_of": as_of.isoformat(timespec="seconds") if as_of else None,

@@ -7,6 +7,7 @@ from drf_spectacular.utils import (
     OpenApiExample,
     OpenApiParameter,
     OpenApiResponse,
+    PolymorphicProxySerializer,
     extend_schema_serializer,
 )
 from rest_framework import serializers
@@ -116,6 +117,16 @@ ERRORS = {
 READ_ERRORS = (400, 401, 404, 406, 429)
 WRITE_ERRORS = (400, 401, 403, 404, 409, 412, 413, 415, 428, 429)
 
+AS_OF_PARAMETER = OpenApiParameter(
+    "as_of",
+    OpenApiTypes.DATE,
+    description=(
+        "The record as the public saw it at the end of this day (the site's time zone, "
+        "Asia/Shanghai by default), in the shape of …/versions/<n>/. 404 before its first "
+        "publication or while it was withdrawn."
+    ),
+)
+
 
 class RegisterAutoSchema(AutoSchema):
     def _action(self):
@@ -129,6 +140,19 @@ class RegisterAutoSchema(AutoSchema):
         if self._action() == "versions":
             return "_".join([*self._tokenize_path(), "list"]).replace("-", "_")
         return super().get_operation_id()
+
+    def _as_of_serializer(self):
+        """The shape of the record as of a date, for a record that has versions; else None."""
+        return getattr(self.view, "as_of_serializer_class", None)
+
+    def _record_or_version(self, record_serializer):
+        name = record_serializer.__name__.removesuffix("Serializer")
+        return PolymorphicProxySerializer(
+            component_name=f"{name}OrVersion",
+            serializers=[record_serializer, self._as_of_serializer()],
+            resource_type_field_name=None,
+            help_text="The record; with as_of, the version public on that date.",
+        )
 
     def get_filter_backends(self):
         # Facets take the list's filters, though they answer with counts, not a list.
@@ -166,6 +190,8 @@ class RegisterAutoSchema(AutoSchema):
             main = getattr(self.view, "schema_response", None) or super().get_response_serializers()
             if action == "retrieve":
                 main = self._detail_serializer()
+                if self._as_of_serializer() is not None:
+                    main = self._record_or_version(main)
             responses = main if isinstance(main, dict) else {(200, JSON): main}
             formats = self.map_renderers("format")
             if "csv" in formats:
@@ -197,6 +223,8 @@ class RegisterAutoSchema(AutoSchema):
                     description="The ETag of the copy you hold; 304 if it is still current.",
                 )
             )
+            if self._action() == "retrieve" and self._as_of_serializer() is not None:
+                parameters.append(AS_OF_PARAMETER)
             for name, description in (
                 ("ETag", "Validator of this representation; send it back in If-None-Match."),
                 ("Last-Modified", "When the data behind the register last changed."),

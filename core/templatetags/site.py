@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
+from core.api.conditional import data_as_of as register_data_as_of
 from core.text import render_markdown
 
 register = template.Library()
@@ -222,3 +223,9 @@ def html_datetime(moment) -> str:
     if not moment:
         return ""
     return timezone.localtime(moment).isoformat(timespec="seconds")
+
+
+@register.simple_tag
+def data_as_of():
+    """When the register's data last changed, as the API's lists give it (``data_as_of``)."""
+    return register_data_as_of()

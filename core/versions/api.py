@@ -10,6 +10,7 @@ from rest_framework.exceptions import NotFound
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
+from core.api.conditional import set_validators
 from core.api.exceptions import InvalidParameters
 from core.versions import display
 from core.versions.records import (
@@ -51,6 +52,9 @@ class VersionListSerializer(serializers.Serializer):
 class VersionedViewSetMixin:
     """Adds the version endpoints and ``?as_of=`` to a register viewset (lookup by slug)."""
 
+    # The shape of an answer to ``?as_of=`` (core.api.schema documents it on the record).
+    as_of_serializer_class = VersionSerializer
+
     def _record(self, slug):
         record = versioned_record(self.queryset.model, slug)
         if record is None:
@@ -86,8 +90,7 @@ class VersionedViewSetMixin:
         }
 
     def retrieve(self, request, *args, **kwargs):
-        # ``?as_of=`` answers in the version's shape, which the record's schema does not
-        # describe: it is documented with the versions endpoints (docs/api.md), not here.
+        # ``?as_of=`` answers in the version's shape (``as_of_serializer_class``).
         as_of = request.query_params.get("as_of")
         if as_of is None:
             return super().retrieve(request, *args, **kwargs)
@@ -101,7 +104,17 @@ class VersionedViewSetMixin:
             raise NotFound(_("This record was not yet public on %(date)s.") % {"date": as_of})
         if version.withdrawn_at is not None and version.withdrawn_at <= moment:
             raise NotFound(_("This record had been withdrawn by %(date)s.") % {"date": as_of})
-        return Response(self._detail(request, record, version))
+        return self._conditional(request, lambda: self._detail(request, record, version))
+
+    def _conditional(self, request, build):
+        """``build()``'s data with the API's validators, or 304 when If-None-Match is current
+        (the data version follows every publication and withdrawal, as for the other reads)."""
+        not_modified, etag, data_version = self.not_modified_or_validators(request)
+        if not_modified is not None:
+            return not_modified
+        response = Response(build())
+        set_validators(response, etag, data_version)
+        return response
 
     @extend_schema(filters=False)
     @action(
@@ -115,8 +128,12 @@ class VersionedViewSetMixin:
         """The record's published versions, the first first, with what each changed."""
         record = self._record(slug)
         versions = public_versions(record)
-        rows = [self._summary(request, record, version) for version in versions]
-        return Response(VersionListSerializer({"versions": rows}).data)
+
+        def listed():
+            rows = [self._summary(request, record, version) for version in versions]
+            return VersionListSerializer({"versions": rows}).data
+
+        return self._conditional(request, listed)
 
     @extend_schema(filters=False)
     @action(
@@ -133,4 +150,4 @@ class VersionedViewSetMixin:
         version = public_version(record, number)
         if version is None:
             raise NotFound(_("This record has no published version with that number."))
-        return Response(self._detail(request, record, version))
+        return self._conditional(request, lambda: self._detail(request, record, version))

@@ -85,11 +85,13 @@
       if (!bounds.isValid()) {
         return;
       }
+      // Without animation the map opens at its place at once (an animated zoom would also
+      // leave getZoom() at the first view's zoom until it ends).
       if (zones.features.length === 1) {
         // One place (a zone's page): the region around it, with its neighbouring provinces.
-        map.setView(bounds.getCenter(), PLACE_ZOOM);
+        map.setView(bounds.getCenter(), PLACE_ZOOM, { animate: false });
       } else {
-        map.fitBounds(bounds, { padding: [24, 24], maxZoom: 7 });
+        map.fitBounds(bounds, { padding: [24, 24], maxZoom: 7, animate: false });
       }
     }
 

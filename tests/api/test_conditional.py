@@ -30,7 +30,22 @@ READS = [
     "/api/v1/provinces/",
     "/api/v1/regions/",
     "/api/v1/changes/?since=2020-01-01T00:00:00Z",
+    "/api/v1/zones/miit-beijing/versions/",
+    "/api/v1/zones/miit-beijing/versions/1/",
+    "/api/v1/policies/miit-second-batch-notice-2021/versions/",
+    "/api/v1/policies/miit-second-batch-notice-2021/versions/1/",
+    "/api/v1/zones/miit-beijing/?as_of=2099-12-31",
 ]
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/api/v1/zones/no-such-zone/versions/", "/api/v1/zones/miit-beijing/versions/99/"],
+)
+def test_a_conditional_read_of_a_version_that_does_not_exist_is_404_not_304(api, path):
+    etag = api.get("/api/v1/zones/miit-beijing/versions/")["ETag"]
+
+    assert api.get(path, HTTP_IF_NONE_MATCH=etag).status_code == 404
 
 
 @pytest.mark.parametrize("path", READS)
@@ -177,6 +192,7 @@ def repeated(name: str, value: str, times: int = 101) -> str:
         f"/api/v1/policies/?{repeated('validity', 'in_force')}",
         f"/api/v1/policies/?{repeated('doc_type', 'plan')}&format=csv",
         f"/api/v1/zones/facets/?{repeated('province', 'beijing')}",
+        "/api/v1/zones/miit-beijing/?as_of=2021-02-30",
     ],
 )
 def test_a_conditional_request_with_invalid_parameters_is_refused_not_answered_304(api, path):
@@ -186,4 +202,5 @@ def test_a_conditional_request_with_invalid_parameters_is_refused_not_answered_3
     conditional = api.get(path, HTTP_IF_NONE_MATCH="*")
 
     assert plain.status_code == conditional.status_code == 400
-    assert conditional.json()["error"]["details"].keys() & {"validity", "doc_type", "province"}
+    details = conditional.json()["error"]["details"]
+    assert details.keys() & {"validity", "doc_type", "province", "as_of"}

@@ -82,6 +82,19 @@ def test_reads_document_conditional_requests_and_writes_document_if_match(openap
     )
 
 
+@pytest.mark.parametrize("path", ["/api/v1/zones/{slug}/", "/api/v1/policies/{slug}/"])
+def test_a_record_documents_as_of_and_the_version_it_answers_with(openapi, path):
+    read = openapi["paths"][path]["get"]
+    as_of = parameters(read)["as_of"]
+    answer = read["responses"]["200"]["content"]["application/json"]["schema"]
+    shapes = openapi["components"]["schemas"][answer["$ref"].rsplit("/", 1)[1]]["oneOf"]
+
+    assert as_of["schema"] == {"type": "string", "format": "date"}
+    assert "end of this day" in as_of["description"]
+    assert {"$ref": "#/components/schemas/Version"} in shapes
+    assert len(shapes) == 2
+
+
 def test_lists_document_csv_and_zones_geojson_bodies(openapi):
     zones = openapi["paths"]["/api/v1/zones/"]["get"]["responses"]["200"]["content"]
     policies = openapi["paths"]["/api/v1/policies/"]["get"]["responses"]["200"]["content"]

@@ -1,5 +1,6 @@
 """Pages across the register: home, search, sitemap, robots.txt, and drafts on every surface."""
 
+import datetime
 import json
 import re
 import xml.etree.ElementTree as ET
@@ -428,3 +429,23 @@ def test_a_zone_is_found_by_a_focus_area_given_to_it_later_or_renamed(client):
     assert "port-zone" in client.get("/zones/", {"q": "cold chain"}).text
     zone.focus_areas.remove(area)
     assert "port-zone" not in client.get("/zones/", {"q": "cold chain"}).text
+
+
+DATA_AS_OF = re.compile(r'<p class="data-as-of muted">([^<]*)<time datetime="([^"]+)">')
+
+
+@pytest.mark.parametrize(
+    "path", ["/", "/zones/", "/policies/", "/zh-hans/", "/zh-hans/zones/", "/zh-hans/policies/"]
+)
+def test_the_home_page_and_the_lists_say_when_the_data_last_changed(client, path):
+    ZoneFactory(slug="as-of-zone")
+    api_as_of = client.get("/api/v1/zones/").json()["data_as_of"]
+
+    stamp = DATA_AS_OF.search(client.get(path).text)
+
+    assert stamp, path
+    words, moment = stamp.groups()
+    assert words == ("数据截至 " if path.startswith("/zh-hans/") else "Data as of ")
+    # HTML's datetime allows no fraction of a second; the moment is the API lists' data_as_of.
+    assert re.fullmatch(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}[+-]\d{2}:\d{2}", moment)
+    assert datetime.datetime.fromisoformat(moment) == datetime.datetime.fromisoformat(api_as_of)

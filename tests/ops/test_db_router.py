@@ -74,7 +74,9 @@ def zone():
     return ZoneFactory(slug="harbour", name_en="Harbour")
 
 
-@pytest.mark.parametrize("path", ["/zones/", "/zones/harbour/"])
+@pytest.mark.parametrize(
+    "path", ["/", "/zones/", "/policies/", "/zh-hans/zones/", "/zones/harbour/", "/api/v1/zones/"]
+)
 def test_an_anonymous_visitors_page_reads_from_the_replica(client, replica, zone, path):
     with QueriesByAlias() as queries:
         response = client.get(path)

@@ -218,7 +218,11 @@ def api_surfaces(schema, sample_values) -> list[Surface]:
                     if name != DEFAULT_FORMAT
                 ]
         if query:
-            surfaces += [Surface(path, query, extra, api=True) for extra in formats]
+            # On a real record's address (a record reads ``as_of``).
+            filled = path
+            for other, sample in sample_values.items():
+                filled = filled.replace("{" + other + "}", str(sample))
+            surfaces += [Surface(filled, query, extra, api=True) for extra in formats]
     return surfaces
 
 
@@ -244,17 +248,14 @@ def surfaces(site_demo, tmp_path_factory):  # noqa: F811
             "number": 1,
         }
         schema = SchemaGenerator().get_schema(request=None, public=True)
-        # A record page and its API record read ``as_of`` (core.versions), which the schema
-        # leaves out: the answer has the version's shape, not the record's.
+        # A record page reads ``as_of`` (core.versions); the API's records have it in the
+        # schema, and a zone's record is attacked here too (the schema's sample is a document).
         zone = Zone.objects.published().order_by("slug").first()
         as_of = [
             Surface(f"{prefix}{record.get_absolute_url()}", ("as_of",))
             for record in (document, zone)
             for prefix in ("", "/zh-hans")
-        ] + [
-            Surface(f"/api/v1/{kind}/{record.slug}/", ("as_of",), api=True)
-            for kind, record in (("policies", document), ("zones", zone))
-        ]
+        ] + [Surface(f"/api/v1/zones/{zone.slug}/", ("as_of",), api=True)]
         yield page_surfaces(sample_values) + as_of + api_surfaces(schema, sample_values)
 
 
@@ -418,7 +419,25 @@ def test_the_corpus_reaches_every_kind_of_surface(surfaces):
         "/api/v1/directives/{}/",
     ]:
         assert path in paths
+    # Records read as of a date (pages in both languages, the API), and version addresses with
+    # the slug or the number attacked, the other a real one (a page's view is the same in
+    # either language).
+    for kind in ("zones", "policies"):
+        for pattern, parameter in [
+            (rf"/{kind}/[\w-]+/", "as_of"),
+            (rf"/zh-hans/{kind}/[\w-]+/", "as_of"),
+            (rf"/api/v1/{kind}/[\w-]+/", "as_of"),
+            (rf"/{kind}/\{{\}}/versions/1/", None),
+            (rf"/{kind}/[\w-]+/versions/\{{\}}/", None),
+            (rf"/api/v1/{kind}/\{{\}}/versions/1/", None),
+            (rf"/api/v1/{kind}/[\w-]+/versions/\{{\}}/", None),
+        ]:
+            assert any(
+                re.fullmatch(pattern, p) and (parameter in names if parameter else not names)
+                for p, names in attacked
+            ), (pattern, parameter)
     for path, parameter in [
+        ("/policies/", "issued_after"),
         ("/policies/feed/", "issued_after"),
         ("/api/v1/zones/", "batch"),
         ("/api/v1/zones/", "format"),

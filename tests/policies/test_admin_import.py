@@ -372,6 +372,58 @@ def test_a_file_with_the_former_field_name_headers_still_imports(places):
     assert (zone.name_en, zone.name_zh_hans) == ("Hangzhou", "杭州")
 
 
+@pytest.mark.parametrize("file_format", [CSV, XLSX, JSON])
+def test_a_document_number_not_known_survives_export_and_import(register, file_format):
+    client = newsroom.client_for(newsroom.publisher())
+    PolicyDocument.objects.filter(slug="older-plan").update(doc_number="", doc_number_unknown=True)
+    content = export(client, DOCUMENTS, file_format)
+    # Someone unticks "not known" meanwhile; importing the file ticks it again.
+    PolicyDocument.objects.filter(slug="older-plan").update(doc_number_unknown=False)
+
+    _dry_run, confirmed = newsroom.admin_import(
+        client, DOCUMENTS, content, f"export.{['csv', 'xlsx', 'json'][file_format]}", file_format
+    )
+
+    assert confirmed is not None
+    flags = dict(PolicyDocument.objects.values_list("slug", "doc_number_unknown"))
+    assert flags == {"older-plan": True, "second-batch-notice": False}
+    assert PolicyDocument.objects.get(slug="older-plan").doc_number == ""
+
+
+@pytest.mark.parametrize(("cell", "unknown"), [("1", True), ("0", False), ("", False)])
+def test_the_number_not_known_column_reads_1_0_or_empty(cell, unknown):
+    client = newsroom.client_for(newsroom.publisher())
+    header = "slug,title_en,doc_type,doc_number,doc_number_unknown,status"
+
+    _dry_run, confirmed = newsroom.admin_import(
+        client,
+        DOCUMENTS,
+        f"{header}\nflagged,Flagged,notice,,{cell},draft\n".encode(),
+        "documents.csv",
+        CSV,
+    )
+
+    assert confirmed is not None
+    assert PolicyDocument.objects.get(slug="flagged").doc_number_unknown is unknown
+
+
+def test_a_number_not_known_cell_that_is_no_yes_or_no_is_a_row_error():
+    client = newsroom.client_for(newsroom.publisher())
+    header = "slug,title_en,doc_type,doc_number,doc_number_unknown,status"
+
+    dry_run, confirmed = newsroom.admin_import(
+        client,
+        DOCUMENTS,
+        f"{header}\nflagged,Flagged,notice,,maybe,draft\n".encode(),
+        "documents.csv",
+        CSV,
+    )
+
+    assert confirmed is None
+    assert "Write 1 for yes or 0 for no." in dry_run.text
+    assert not PolicyDocument.objects.filter(slug="flagged").exists()
+
+
 def test_export_follows_the_changelists_filter(register):
     client = newsroom.client_for(newsroom.editor())
 

@@ -1,4 +1,6 @@
 import datetime
+import html
+import re
 
 import pytest
 from django.http import QueryDict
@@ -164,6 +166,19 @@ def test_facets_count_documents_by_year_or_by_month_where_known(api_client, date
     assert "bucket" in wrong.json()["error"]["details"]
 
 
+def test_the_api_counts_periods_under_every_filter_but_the_date_range(api_client, dated):
+    def periods(**dates):
+        query = {"authority": "dated-issuer", "bucket": "month", **dates}
+        return api_client.get("/api/v1/policies/facets/", query).json()["issued"]["periods"]
+
+    everything = periods()
+    chosen = periods(issued_after="2020-01-01", issued_before="2020-01-31")
+
+    # Like any facet's counts, the other periods stay: they say what choosing them would give.
+    assert chosen == everything
+    assert len(everything) == 4
+
+
 def test_the_home_chart_counts_what_the_api_counts_by_year(client, api_client, dated):
     periods = api_client.get("/api/v1/policies/facets/").json()["issued"]["periods"]
     chart = client.get("/").context["documents_chart"]
@@ -171,3 +186,66 @@ def test_the_home_chart_counts_what_the_api_counts_by_year(client, api_client, d
     assert [(period["period"], period["count"]) for period in periods] == [
         (category, chart.series[0].values[category]) for category in chart.categories
     ]
+
+
+PERIOD_LINK = re.compile(
+    r'<a href="\?([^"]*)"(?: aria-current="true")?>([^<]+)</a> <span class="count">(\d+)</span>'
+)
+
+
+def date_facet(page) -> list[tuple[str, str, int]]:
+    """The list page's date facet: (link's query, label, count) in the order shown."""
+    facet = page.text.split('<ul class="period-options">', 1)[1].split("</fieldset>", 1)[0]
+    return [
+        (html.unescape(query), label, int(count))
+        for query, label, count in PERIOD_LINK.findall(facet)
+    ]
+
+
+def test_the_list_page_counts_documents_by_year_and_month_as_the_api_does(
+    client, api_client, dated
+):
+    facet = date_facet(client.get("/policies/", {"authority": "dated-issuer"}))
+    by_year = api_client.get("/api/v1/policies/facets/", {"authority": "dated-issuer"})
+    by_month = api_client.get(
+        "/api/v1/policies/facets/", {"authority": "dated-issuer", "bucket": "month"}
+    )
+
+    assert [(label, count) for _query, label, count in facet] == [
+        ("2020", 1),
+        ("January 2020", 1),
+        ("2019", 5),
+        ("August 2019", 3),
+        ("November 2019", 1),
+    ]
+    years = {period["period"]: period["count"] for period in by_year.json()["issued"]["periods"]}
+    months = {p["period"]: p["count"] for p in by_month.json()["issued"]["periods"]}
+    assert years == {"2019": 5, "2020": 1}
+    assert {"2020-01": 1, "2019-08": 3, "2019-11": 1}.items() <= months.items()
+    assert "2019年8月" in client.get("/zh-hans/policies/", {"authority": "dated-issuer"}).text
+
+
+def test_a_period_of_the_date_facet_filters_the_list_to_the_range_overlapping_it(client, dated):
+    facet = date_facet(client.get("/policies/", {"authority": "dated-issuer", "page": "1"}))
+    links = {label: query for query, label, _count in facet}
+
+    year = client.get(f"/policies/?{links['2019']}")
+    month = client.get(f"/policies/?{links['August 2019']}")
+
+    assert links["2019"] == (
+        "authority=dated-issuer&issued_after=2019-01-01&issued_before=2019-12-31"
+    )
+    assert year.context["result_count"] == 5
+    # August's three, and the document known only to 2019, whose year overlaps August.
+    assert [document.slug for document in month.context["object_list"]] == [
+        "day-2019-08-05",
+        "day-2019-08-01",
+        "month-2019-08",
+        "year-2019",
+    ]
+    # The other periods keep their counts: choosing one shows what it would give.
+    assert [(label, count) for _query, label, count in date_facet(month)] == [
+        (label, count) for _query, label, count in facet
+    ]
+    assert 'aria-current="true">August 2019</a>' in month.text
+    assert "apply every filter but these dates" in month.text
