@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.functional import lazy
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from core.dates import DatePrecision, PartialDate
@@ -158,6 +159,9 @@ class PublishableForm(NewsroomForm):
 
     #: Set when the record changed since the editor opened it: what changed meanwhile.
     changes_meanwhile = None
+    #: Set with it: (label, saved value) of each field where the saved version differs from
+    #: what the editor typed.
+    newer_values = ()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -178,20 +182,62 @@ class PublishableForm(NewsroomForm):
                 code="no_version",
             )
         if expected != self.instance.version:
-            from core.admin.history import changes_since
-
-            self.changes_meanwhile = changes_since(self.instance, expected)
+            self._keep_refused_text()
             raise ValidationError(
                 _(
                     "Someone else saved this record after you opened it (you opened version "
-                    "%(yours)s; it is now at version %(current)s). Nothing was saved. Their "
-                    "changes are listed below; open the current version and make your changes "
-                    "again."
+                    "%(yours)s; it is now at version %(current)s). Nothing was saved. What you "
+                    "typed is still in the form; where the saved version differs, its value is "
+                    "shown beside the field. Save again to keep what the form now holds."
                 ),
                 code="stale",
                 params={"yours": expected, "current": self.instance.version},
             )
         return cleaned_data
+
+    def _keep_refused_text(self):
+        """After a refused save: list what the other person changed, put the saved version's
+        value beside each field where it differs from what was typed (the form keeps the typed
+        text), and base the form on the saved version, so that saving again is a choice made
+        with both in view."""
+        from core.admin.history import changes_since
+
+        if getattr(self.instance, "_working_copy", None) is None:
+            # A working copy keeps no history of its own versions; the fields below tell.
+            self.changes_meanwhile = changes_since(
+                self.instance, self.cleaned_data["expected_version"]
+            )
+        self.newer_values = []
+        for name in self.changed_data:
+            if name == "expected_version":
+                continue
+            bound = self[name]
+            shown = saved_value_display(bound.field, bound.initial)
+            self.newer_values.append((bound.label, shown))
+            bound.help_text = format_html(
+                '{}<span class="newsroom-newer">{} {}</span>',
+                bound.help_text,
+                _("Saved meanwhile:"),
+                shown,
+            )
+        self.data = self.data.copy()
+        self.data[self.add_prefix("expected_version")] = self.instance.version
+
+
+def saved_value_display(field: forms.Field, value) -> str:
+    """A form field's stored value as an editor reads it: names for links and choices."""
+    if isinstance(field, forms.ModelMultipleChoiceField):
+        ids = [getattr(item, "pk", item) for item in value or ()]
+        return ", ".join(sorted(str(item) for item in field.queryset.filter(pk__in=ids))) or "—"
+    if isinstance(field, forms.ModelChoiceField):
+        found = field.queryset.filter(pk=getattr(value, "pk", value)).first() if value else None
+        return str(found) if found is not None else "—"
+    if isinstance(field, forms.ChoiceField):
+        return str(dict(field.choices).get(value, value) or "—")
+    shown = field.prepare_value(value)
+    if shown in (None, ""):
+        return "—"
+    return str(shown)
 
 
 def site_zone() -> ZoneInfo:
