@@ -16,7 +16,7 @@ from django.db import transaction
 from django.db.models import Max, Min, OuterRef, Subquery
 from django.db.models.functions import Now
 from django.forms.models import BaseInlineFormSet
-from django.http import Http404, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, path, reverse
 from django.utils import timezone
@@ -39,6 +39,7 @@ from core.admin.forms import (
     site_zone_label,
 )
 from core.admin.history import RecordHistory
+from core.admin.presence import presence_leave, presence_note, presence_notices
 from core.models import ChangeStatus, Status, WorkingCopy
 from core.services import (
     StaleVersionError,
@@ -763,7 +764,7 @@ class PublishableAdminMixin(HistoryAdminMixin):
         request._newsroom_change_form = True
         working_copies_go_live()
         try:
-            return super().changeform_view(request, object_id, form_url, extra_context)
+            response = super().changeform_view(request, object_id, form_url, extra_context)
         except StaleVersionError as stale:
             # Two saves raced past the form's check; the row lock caught the second. Nothing of
             # it was written (the admin's transaction rolled back).
@@ -774,9 +775,36 @@ class PublishableAdminMixin(HistoryAdminMixin):
                 messages.ERROR,
             )
             return HttpResponseRedirect(request.path)
+        if object_id and request.method == "POST" and response.status_code == 302:
+            presence_leave(record=self.model(pk=unquote(object_id)), user=request.user)
+        return response
+
+    def presence_view(self, request, object_id):
+        """Renews the editor's open change form (POST, by the page's script once a minute) and
+        answers with the notice about colleagues; ``leave`` ends it when the page is left."""
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None:
+            raise Http404(gettext("No such record."))
+        if not self.has_view_or_change_permission(request, obj):
+            raise PermissionDenied
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        if request.POST.get("leave"):
+            presence_leave(record=obj, user=request.user)
+            return HttpResponse(status=204)
+        presence_note(record=obj, user=request.user)
+        return TemplateResponse(
+            request,
+            "admin/newsroom/includes/presence.html",
+            {"presence": presence_notices(record=obj, user=request.user)},
+        )
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if change and obj is not None and request.method == "GET":
+            presence_note(record=obj, user=request.user)
         context.update(
+            presence=presence_notices(record=obj, user=request.user) if change else [],
+            presence_url=self._admin_url("presence", obj.pk) if change else "",
             workflow_buttons=self.workflow_buttons(request, obj) if change else [],
             preview_urls=self.preview_urls(obj) if change else [],
             editing_public_record=bool(
@@ -799,6 +827,11 @@ class PublishableAdminMixin(HistoryAdminMixin):
                 "<path:object_id>/workflow/<str:transition>/",
                 self.admin_site.admin_view(self.workflow_view),
                 name="{}_{}_workflow".format(*info),
+            ),
+            path(
+                "<path:object_id>/presence/",
+                self.admin_site.admin_view(self.presence_view),
+                name="{}_{}_presence".format(*info),
             ),
             *super().get_urls(),
         ]
