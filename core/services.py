@@ -373,9 +373,9 @@ def record_revert(
 ):
     """Make ``record`` read as it did at ``version`` (a historical record), as a new version.
 
-    The workflow holds: a revert of a record that has (or, by an editor's hand, gets) a working
-    copy writes the old version there, and the live version keeps serving until it is
-    published. Many-to-many links are restored as recorded; links to
+    The workflow holds: a revert of a published record (by anyone) or of a record with a
+    working copy writes the old version to its working copy, and the live version keeps
+    serving until that is published. Many-to-many links are restored as recorded; links to
     records deleted since are dropped. ``parts`` are (model, parent field, {pk: historical row})
     for parts of the record to restore as they stood at that version (a document's directives).
     """
@@ -395,7 +395,9 @@ def record_revert(
             _("The %(field)s of that version has been deleted; it cannot be restored.")
             % {"field": dangling.args[0].verbose_name}
         ) from dangling
-    if is_publishable and goes_to_working_copy(record, user):
+    if is_publishable and (
+        is_public_or_scheduled(stored.status) or goes_to_working_copy(record, user)
+    ):
         record._working_copy = working_copy_save(
             record=record,
             user=user,

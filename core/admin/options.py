@@ -38,9 +38,9 @@ from core.admin.forms import (
     format_in_site_zone,
     site_zone_label,
 )
-from core.admin.history import RecordHistory
+from core.admin.history import WORKING_COPY, RecordHistory
 from core.admin.presence import presence_leave, presence_note, presence_notices
-from core.models import ChangeStatus, Status, WorkingCopy
+from core.models import ChangeStatus, Publishable, Status, WorkingCopy
 from core.services import (
     StaleVersionError,
     can_publish,
@@ -395,6 +395,8 @@ class HistoryAdminMixin:
             gettext("History: %(record)s") % {"record": obj},
             versions=versions,
             live=history.latest,
+            is_live=_is_live(obj),
+            working_copy=working_copy_of(obj),
             **(extra_context or {}),
         )
         request.current_app = self.admin_site.name
@@ -407,6 +409,8 @@ class HistoryAdminMixin:
             raise Http404(gettext("This record has no history."))
         requested_old = request.GET.get("old", "")
         requested_new = request.GET.get("new", "live")
+        if requested_new == WORKING_COPY:
+            return self._compare_with_working_copy(request, obj, history, requested_old)
         old = history.version(requested_old)
         new = history.latest if requested_new == "live" else history.version(requested_new)
         if old is None or new is None:
@@ -420,8 +424,27 @@ class HistoryAdminMixin:
             gettext("Compare versions: %(record)s") % {"record": obj},
             old=old,
             new=new,
-            new_is_live=new is history.latest,
+            new_is_live=new is history.latest and _is_live(obj),
             comparison=history.compare(old, new),
+        )
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, "admin/newsroom/history_compare.html", context)
+
+    def _compare_with_working_copy(self, request, obj, history, requested_old):
+        """A version (by default the live one) against the record's working copy."""
+        working_copy = working_copy_of(obj)
+        old = history.latest if requested_old in {"", "live"} else history.version(requested_old)
+        if working_copy is None or old is None:
+            self.message_user(request, gettext("Choose two versions to compare."), messages.WARNING)
+            return HttpResponseRedirect(self._admin_url("history", obj.pk))
+        context = self._history_context(
+            request,
+            obj,
+            gettext("Compare versions: %(record)s") % {"record": obj},
+            old=old,
+            old_is_live=old is history.latest and _is_live(obj),
+            working_copy=working_copy,
+            comparison=history.compare_with_working_copy(old, working_copy_view(obj, working_copy)),
         )
         request.current_app = self.admin_site.name
         return TemplateResponse(request, "admin/newsroom/history_compare.html", context)
@@ -484,6 +507,16 @@ class HistoryAdminMixin:
     def _admin_url(self, view, pk):
         info = self.admin_site.name, self.opts.app_label, self.opts.model_name, view
         return reverse("{}:{}_{}_{}".format(*info), args=[pk])
+
+
+def _is_live(record) -> bool:
+    """Whether the public sees ``record`` now: only then is there a live version to compare.
+    A record without a workflow is always what it is now."""
+    if not isinstance(record, Publishable):
+        return True
+    return record.status == Status.PUBLISHED and (
+        record.go_live_at is None or record.go_live_at <= timezone.now()
+    )
 
 
 def _version_of(obj):
@@ -816,6 +849,10 @@ class PublishableAdminMixin(HistoryAdminMixin):
             working_copy=getattr(obj, "_working_copy", None),
             site_zone=site_zone_label(),
         )
+        if context["working_copy"] is not None:
+            context["compare_url"] = (
+                self._admin_url("history_compare", obj.pk) + f"?old=live&new={WORKING_COPY}"
+            )
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     # -- the workflow, one record at a time
