@@ -55,6 +55,7 @@ from core.services import (
     working_copies_go_live,
     working_copy_discard,
     working_copy_of,
+    working_copy_part_save,
     working_copy_request_changes,
     working_copy_save,
     working_copy_view,
@@ -1047,18 +1048,117 @@ def _transition_form(transition: Transition):
 
 
 class DocumentPartAdminMixin:
-    """For the parts of a document edited on their own: an editor's change to a part of a public
-    document sends the document back to review, as a change on the document would."""
+    """For the parts of a document edited on their own pages. A change to a part of a
+    document whose changes go to its working copy (a public document changed by an editor, or
+    one that has a working copy) goes there too, as on the document's own form, and the page
+    shows the part as the working copy has it. Otherwise the part is written at once."""
+
+    #: The part's foreign key to its document.
+    document_field = "document"
+
+    def _to_working_copy(self, request, obj) -> bool:
+        document = getattr(obj, self.document_field)
+        return isinstance(document, Publishable) and goes_to_working_copy(document, request.user)
+
+    def get_object(self, request, object_id, from_field=None):
+        obj = super().get_object(request, object_id, from_field)
+        document = getattr(obj, self.document_field, None) if obj is not None else None
+        working_copy = working_copy_of(document) if isinstance(document, Publishable) else None
+        if working_copy is None:
+            return obj
+        parts = working_copy_view(document, working_copy)._working_copy_parts.get(self.model)
+        return next((part for part in parts or () if part.pk == obj.pk), obj)
 
     def save_model(self, request, obj, form, change):
         obj._history_user = request.user
+        if self._to_working_copy(request, obj):
+            obj._writes_working_copy = True  # written with its links in save_related
+            return
         super().save_model(request, obj, form, change)
         self._parts_changed(request, obj)
 
+    def save_related(self, request, form, formsets, change):
+        obj = form.instance
+        if not getattr(obj, "_writes_working_copy", False):
+            return super().save_related(request, form, formsets, change)
+        links = {
+            field.name: form.cleaned_data[field.name]
+            for field in self.model._meta.many_to_many
+            if field.name in form.cleaned_data
+        }
+        working_copy_part_save(
+            record=getattr(obj, self.document_field),
+            part=obj,
+            parent_field=self.document_field,
+            user=request.user,
+            links=links,
+        )
+        return None
+
     def delete_model(self, request, obj):
-        document = obj.document
+        document = getattr(obj, self.document_field)
+        if self._to_working_copy(request, obj):
+            obj._writes_working_copy = True
+            working_copy_part_save(
+                record=document,
+                part=obj,
+                parent_field=self.document_field,
+                user=request.user,
+                delete=True,
+            )
+            request._part_deleted_from = document
+            return
         super().delete_model(request, obj)
         record_parts_changed(record=document, user=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            self.delete_model(request, obj)
+
+    def log_addition(self, request, obj, message):
+        if not getattr(obj, "_writes_working_copy", False):
+            return super().log_addition(request, obj, message)
+        return None  # the newsroom log has the line; the part itself is not saved yet
+
+    def log_change(self, request, obj, message):
+        if not getattr(obj, "_writes_working_copy", False):
+            return super().log_change(request, obj, message)
+        return None
+
+    def response_add(self, request, obj, post_url_continue=None):
+        if getattr(obj, "_writes_working_copy", False):
+            return self._to_document(request, getattr(obj, self.document_field))
+        return super().response_add(request, obj, post_url_continue)
+
+    def response_change(self, request, obj):
+        if getattr(obj, "_writes_working_copy", False):
+            return self._to_document(request, getattr(obj, self.document_field))
+        return super().response_change(request, obj)
+
+    def response_delete(self, request, obj_display, obj_id):
+        document = getattr(request, "_part_deleted_from", None)
+        if document is not None:
+            return self._to_document(request, document)
+        return super().response_delete(request, obj_display, obj_id)
+
+    def _to_document(self, request, document):
+        """After a change written to the document's working copy: to the document's form."""
+        self.message_user(
+            request,
+            gettext(
+                "Your change was saved in the next version of %(document)s. The public site "
+                "keeps showing the live version until the changes are published."
+            )
+            % {"document": document},
+            messages.INFO,
+        )
+        opts = document._meta
+        return HttpResponseRedirect(
+            reverse(
+                f"{self.admin_site.name}:{opts.app_label}_{opts.model_name}_change",
+                args=[document.pk],
+            )
+        )
 
     def _parts_changed(self, request, obj):
         document = obj.document
