@@ -146,6 +146,9 @@ def test_the_newsroom_from_draft_to_scheduled_publication(
     change_url = f"/admin/policies/policydocument/{document.pk}/change/"
     publisher.goto(change_url)
     editor.goto(change_url)
+    # The editor is told the publisher has it open, before any conflict.
+    assert "li.publisher has this open since" in editor.locator(".newsroom-presence").inner_text()
+    screenshots(editor, "colleague-has-it-open")
     publisher.fill("#id_summary_en", "Asks Harbour City to build a smart port by 2026.")
     publisher.click("input[name=_continue]")
     assert "was changed successfully" in messages(publisher)
@@ -154,6 +157,9 @@ def test_the_newsroom_from_draft_to_scheduled_publication(
     refusal = editor.locator(".newsroom-stale").inner_text()
     assert "Someone else saved this record after you opened it" in editor.content()
     assert "by 2026" in refusal
+    # What the editor typed is still in the field, with the saved text beside it.
+    assert editor.input_value("#id_summary_en") == "An editor's summary written on an old copy."
+    assert "by 2026" in editor.locator(".newsroom-newer").first.inner_text()
     screenshots(editor, "stale-edit-refused")
     document.refresh_from_db()
     assert document.summary_en == "Asks Harbour City to build a smart port by 2026."
