@@ -809,8 +809,9 @@ class PublishableAdminMixin(HistoryAdminMixin):
                 messages.ERROR,
             )
             return HttpResponseRedirect(request.path)
-        if object_id and request.method == "POST" and response.status_code == 302:
-            presence_leave(record=self.model(pk=unquote(object_id)), user=request.user)
+        saved = request.method == "POST" and response.status_code == 302
+        if saved and str(object_id).isdigit():  # a missing record redirects too, by any id
+            presence_leave(record=self.model(pk=int(object_id)), user=request.user)
         return response
 
     def presence_view(self, request, object_id):

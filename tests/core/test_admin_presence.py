@@ -110,3 +110,10 @@ def _zone_type():
     from zones.models import Zone
 
     return ContentType.objects.get_for_model(Zone).pk
+
+
+def test_a_save_to_a_record_that_does_not_exist_is_a_redirect_not_an_error():
+    client = newsroom.client_for(newsroom.editor())
+
+    assert client.post("/admin/zones/zone/abc/change/", {}).status_code == 302
+    assert client.post("/admin/zones/zone/999999/change/", {}).status_code == 302
