@@ -443,6 +443,35 @@ class NoticePreference(models.Model):
         return f"{self.user}: {'on' if self.email_notices else 'off'}"
 
 
+class Presence(models.Model):
+    """Who has a record's change form open: one row per person and record, renewed while the
+    form stays open, so a colleague who opens the same record is told.
+
+    A table rather than the cache: the cache is local to each process unless Redis is set up,
+    and a colleague's request may reach another worker.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    object_id = models.PositiveBigIntegerField()
+    opened_at = models.DateTimeField(_("opened at"))
+    seen_at = models.DateTimeField(_("last seen at"), db_index=True)
+
+    objects = AboutRecordQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("open change form")
+        verbose_name_plural = _("open change forms")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["content_type", "object_id", "user"], name="presence_one_per_person"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.user} on {self.content_type.model} {self.object_id}"
+
+
 class PublicVersionQuerySet(AboutRecordQuerySet):
     def published(self):
         """Versions whose time has come: a scheduled first publication stays hidden until then."""

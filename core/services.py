@@ -411,9 +411,9 @@ def record_revert(
 ):
     """Make ``record`` read as it did at ``version`` (a historical record), as a new version.
 
-    The workflow holds: a revert of a record that has (or, by an editor's hand, gets) a working
-    copy writes the old version there, and the live version keeps serving until it is
-    published. Many-to-many links are restored as recorded; links to
+    The workflow holds: a revert of a published record (by anyone) or of a record with a
+    working copy writes the old version to its working copy, and the live version keeps
+    serving until that is published. Many-to-many links are restored as recorded; links to
     records deleted since are dropped. ``parts`` are (model, parent field, {pk: historical row})
     for parts of the record to restore as they stood at that version (a document's directives).
     """
@@ -433,7 +433,9 @@ def record_revert(
             _("The %(field)s of that version has been deleted; it cannot be restored.")
             % {"field": dangling.args[0].verbose_name}
         ) from dangling
-    if is_publishable and goes_to_working_copy(record, user):
+    if is_publishable and (
+        is_public_or_scheduled(stored.status) or goes_to_working_copy(record, user)
+    ):
         record._working_copy = working_copy_save(
             record=record,
             user=user,
@@ -516,14 +518,14 @@ def _live_links(obj: models.Model) -> dict:
 def working_copy_snapshot(record, *, many_to_many=None, parts=None, previous=None) -> dict:
     """What a working copy stores: ``record``'s fields as they are in memory, its links
     (``many_to_many``: name -> records or ids; missing names keep the previous or live links)
-    and its ``parts``: {part model: (parent field, [(part, its links)])}, or None to keep the
-    parts as the previous snapshot or the live record has them."""
+    and its ``parts``: {part model: (parent field, [(part, its links)])}; kinds of parts not
+    given stay as the previous snapshot or the live record has them."""
     previous = previous or {}
     links = previous.get("m2m") or _live_links(record)
     links = {**links, **_link_ids(many_to_many or {})}
     snapshot = {"fields": _values(record), "m2m": links}
     if parts is not None:
-        snapshot["parts"] = {
+        snapshot["parts"] = previous.get("parts", {}) | {
             part_model._meta.label_lower: {
                 "parent": part_model._meta.get_field(parent_field).attname,
                 "rows": [
@@ -624,6 +626,40 @@ def working_copy_save(
     if log_action:
         log_event(action=log_action, record=record, user=user, detail=_("next version"))
     return working_copy
+
+
+@transaction.atomic
+def working_copy_part_save(
+    *, record, part, parent_field: str, user, links=None, delete: bool = False
+) -> WorkingCopy:
+    """Write one part of ``record`` (a directive of a document, say), changed or deleted on the
+    part's own page, to the record's working copy, as the record's own form would: the other
+    parts, the fields and the links stay as the working copy (or else the live record) has
+    them. ``links``: the part's many-to-many links from its form (name -> records or ids)."""
+    working_copy = working_copy_of(record)
+    base = working_copy_view(record, working_copy) if working_copy is not None else record
+    part_model = type(part)
+    current = getattr(base, "_working_copy_parts", {}).get(part_model)
+    if current is None:
+        parent_attname = part_model._meta.get_field(parent_field).attname
+        current = list(part_model._base_manager.filter(**{parent_attname: record.pk}))
+        for live_part in current:
+            live_part._working_copy_links = _live_links(live_part)
+    rows = [
+        (existing, existing._working_copy_links)
+        for existing in current
+        if part.pk is None or existing.pk != part.pk
+    ]
+    if not delete:
+        kept = next((p for p in current if part.pk is not None and p.pk == part.pk), None)
+        part_links = {**(kept._working_copy_links if kept is not None else {}), **(links or {})}
+        rows.insert(current.index(kept) if kept is not None else len(rows), (part, part_links))
+    return working_copy_save(
+        record=base,
+        user=user,
+        expected_version=None,
+        parts={part_model: (parent_field, rows)},
+    )
 
 
 def _lock_working_copy(record) -> WorkingCopy:

@@ -274,6 +274,8 @@ class PrincipleAdmin(DocumentPartAdminMixin, HistoryAdminMixin, TranslatedAdmin)
 class DocumentRelationPartMixin(DocumentPartAdminMixin):
     """A relation is a part of the document it starts from."""
 
+    document_field = "from_document"
+
     def _parts_changed(self, request, obj):
         obj.document = obj.from_document
         super()._parts_changed(request, obj)

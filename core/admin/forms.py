@@ -2,6 +2,8 @@
 form was opened at, and the confirmation forms of the workflow."""
 
 import datetime
+import hashlib
+import json
 import re
 from zoneinfo import ZoneInfo
 
@@ -10,6 +12,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.functional import lazy
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from core.dates import DatePrecision, PartialDate
@@ -155,9 +158,16 @@ class PublishableForm(NewsroomForm):
     """Adds the version the editor opened; a save based on an older version is refused."""
 
     expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+    #: A digest of each field's value as the form was opened, so that after a refused save the
+    #: fields the editor left alone can take the saved version's value.
+    opened_values = forms.CharField(widget=forms.HiddenInput, required=False)
 
     #: Set when the record changed since the editor opened it: what changed meanwhile.
     changes_meanwhile = None
+    #: Set with it: (label, saved value) of each field that both the editor and someone else
+    #: changed, and of each field the form took from the saved version.
+    newer_values = ()
+    taken_values = ()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -166,6 +176,19 @@ class PublishableForm(NewsroomForm):
         # A record shown as its working copy: its links are the working copy's, not the row's.
         links = getattr(self.instance, "_working_copy_links", None) or {}
         self.initial.update({name: ids for name, ids in links.items() if name in self.fields})
+        if self.instance.pk is not None and not self.is_bound:
+            self.initial["opened_values"] = json.dumps(self._digests(bound=False))
+
+    def _digests(self, *, bound: bool) -> dict:
+        """name -> digest of each field's value: as typed (``bound``) or as stored."""
+        digests = {}
+        for name in self.fields:
+            if name in {"expected_version", "opened_values"}:
+                continue
+            field = self[name]
+            value = field.value() if bound else field.field.prepare_value(field.initial)
+            digests[name] = value_digest(value)
+        return digests
 
     def clean(self):
         cleaned_data = super().clean()
@@ -178,20 +201,103 @@ class PublishableForm(NewsroomForm):
                 code="no_version",
             )
         if expected != self.instance.version:
-            from core.admin.history import changes_since
-
-            self.changes_meanwhile = changes_since(self.instance, expected)
+            self._keep_refused_text()
             raise ValidationError(
                 _(
                     "Someone else saved this record after you opened it (you opened version "
-                    "%(yours)s; it is now at version %(current)s). Nothing was saved. Their "
-                    "changes are listed below; open the current version and make your changes "
-                    "again."
+                    "%(yours)s; it is now at version %(current)s). Nothing was saved. What you "
+                    "typed is still in the form; fields you had not changed now hold the saved "
+                    "values, and where you both changed a field, the saved value is shown beside "
+                    "it. Save again to keep what the form now holds."
                 ),
                 code="stale",
                 params={"yours": expected, "current": self.instance.version},
             )
         return cleaned_data
+
+    def _keep_refused_text(self):
+        """After a refused save: merge what the editor typed with the saved version, and base
+        the form on the saved version, so that saving again is a choice made with both in view.
+
+        A field the editor left as opened takes the saved value. A field the editor changed
+        keeps the typed text; if someone else changed it too, the saved value is shown beside
+        it. Without the opened values (an older page) every field counts as changed."""
+        from core.admin.history import changes_since
+
+        if getattr(self.instance, "_working_copy", None) is None:
+            # A working copy keeps no history of its own versions; the fields below tell.
+            self.changes_meanwhile = changes_since(
+                self.instance, self.cleaned_data["expected_version"]
+            )
+        try:
+            opened = json.loads(self.data.get(self.add_prefix("opened_values")) or "{}")
+        except ValueError:
+            opened = {}
+        opened = opened if isinstance(opened, dict) else {}
+        typed = self._digests(bound=True)
+        saved = self._digests(bound=False)
+        self.data = self.data.copy()
+        self.newer_values, self.taken_values = [], []
+        for name in self.changed_data:
+            if name not in typed:
+                continue
+            bound = self[name]
+            shown = saved_value_display(bound.field, bound.initial)
+            if opened.get(name) == typed[name] and _set_data(self, bound):
+                self.taken_values.append((bound.label, shown))
+            elif opened.get(name) != saved[name]:
+                self.newer_values.append((bound.label, shown))
+                bound.help_text = format_html(
+                    '{}<span class="newsroom-newer">{} {}</span>',
+                    bound.help_text,
+                    _("Saved meanwhile:"),
+                    shown,
+                )
+        self.data[self.add_prefix("expected_version")] = self.instance.version
+        self.data[self.add_prefix("opened_values")] = json.dumps(saved)
+
+
+def value_digest(value) -> str:
+    """A short digest of a form value as a page shows it and posts it back."""
+    if isinstance(value, (list, tuple)):
+        text = "\x1f".join(sorted(str(getattr(item, "pk", item)) for item in value))
+    else:
+        text = "" if value is None else str(value).replace("\r\n", "\n").strip()
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def _set_data(form, bound) -> bool:
+    """Put the stored value of ``bound`` into the form's data, as its widget would post it;
+    False for widgets posted otherwise (several inputs, a checkbox, a file)."""
+    widget = getattr(bound.field.widget, "widget", bound.field.widget)  # admin's wrapper
+    if isinstance(widget, forms.SelectMultiple):
+        value = bound.field.prepare_value(bound.initial) or []
+        form.data.setlist(bound.html_name, [str(getattr(item, "pk", item)) for item in value])
+        return True
+    if isinstance(widget, (forms.Select, forms.Textarea)) or (
+        isinstance(widget, forms.Input)
+        and not isinstance(widget, (forms.CheckboxInput, forms.FileInput))
+    ):
+        value = bound.field.prepare_value(bound.initial)
+        form.data[bound.html_name] = "" if value is None else str(getattr(value, "pk", value))
+        return True
+    return False
+
+
+def saved_value_display(field: forms.Field, value) -> str:
+    """A form field's stored value as an editor reads it: names for links and choices."""
+    if isinstance(field, forms.ModelMultipleChoiceField):
+        ids = [getattr(item, "pk", item) for item in value or ()]
+        return ", ".join(sorted(str(item) for item in field.queryset.filter(pk__in=ids))) or "—"
+    if isinstance(field, forms.ModelChoiceField):
+        found = field.queryset.filter(pk=getattr(value, "pk", value)).first() if value else None
+        return str(found) if found is not None else "—"
+    if isinstance(field, forms.ChoiceField):
+        return str(dict(field.choices).get(value, value) or "—")
+    shown = field.prepare_value(value)
+    if shown in (None, ""):
+        return "—"
+    return str(shown)
 
 
 def site_zone() -> ZoneInfo:

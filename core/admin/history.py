@@ -27,6 +27,8 @@ from core.dates import DatePrecision, PartialDate
 from core.services import revertible_fields
 
 LANGUAGE_NAMES = dict(settings.LANGUAGES)
+#: The key of a working copy's values among a record's versions.
+WORKING_COPY = "working"
 LONG_TEXT = 80
 # Latin words, single CJK characters, runs of space and single other characters: CJK text has
 # no spaces, so a character is the unit a reader sees changed.
@@ -206,6 +208,18 @@ class Snapshots:
                 names[related, pk] = found.get(pk, _("(deleted: #%(pk)s)") % {"pk": pk})
         return names
 
+    def add(self, key, obj, links: dict) -> None:
+        """The values of ``obj`` as it is in memory (a working copy's view, say) under ``key``,
+        with its many-to-many ``links`` (name -> ids). Call ``load_names`` after the last."""
+        values = self._raw(obj)
+        for diff_field in self.fields:
+            if diff_field.kind == "m2m":
+                values[diff_field.name] = frozenset(links.get(diff_field.name, ()))
+        self.values[key] = values
+
+    def load_names(self) -> None:
+        self.names = self._load_names()
+
     def display(self, diff_field: DiffField, value) -> str:
         if value is None or value == "":
             return "—"
@@ -375,45 +389,77 @@ class RecordHistory:
                 state[getattr(record, pk_name)] = record
         return state
 
-    def _describe(self, child: HistoryChild, snapshots: Snapshots, record) -> str:
+    def _describe(self, child: HistoryChild, snapshots: Snapshots, key) -> str:
         describe_field = next(f for f in snapshots.fields if f.name == child.describe)
-        value = snapshots.values[record.history_id][child.describe]
+        value = snapshots.values[key][child.describe]
         text = snapshots.display(describe_field, value)
         return Truncator(text).chars(80)
 
+    def _state_keys(self, child: HistoryChild, at) -> dict:
+        """The part's rows just before ``at``: pk -> its key in the part's snapshots."""
+        return {pk: row.history_id for pk, row in self.child_state(child, at).items()}
+
+    def _part_changes(self, child: HistoryChild, before: dict, after: dict) -> list[PartChange]:
+        """What differs between two states of a part (pk -> key in the part's snapshots)."""
+        _records, snapshots = self.child_records[child.label]
+        part_changes = []
+        for child_pk in sorted(before.keys() | after.keys(), key=_part_order):
+            if child_pk not in before:
+                label = self._describe(child, snapshots, after[child_pk])
+                part_changes.append(PartChange(label, "added"))
+            elif child_pk not in after:
+                label = self._describe(child, snapshots, before[child_pk])
+                part_changes.append(PartChange(label, "removed"))
+            else:
+                field_changes = snapshots.compare(
+                    before[child_pk], after[child_pk], skip={child.parent_field}
+                )
+                if field_changes:
+                    label = self._describe(child, snapshots, after[child_pk])
+                    part_changes.append(PartChange(label, "changed", field_changes))
+        return part_changes
+
     def compare(self, old: Version, new: Version) -> Comparison:
         changes = self.snapshots.compare(old.record.history_id, new.record.history_id)
+        parts = [
+            (
+                child.label,
+                self._part_changes(
+                    child,
+                    self._state_keys(child, old.ended_at),
+                    self._state_keys(child, new.ended_at),
+                ),
+            )
+            for child in self.children
+        ]
+        return Comparison(changes, parts)
+
+    def compare_with_working_copy(self, old: Version, view) -> Comparison:
+        """``old`` against the record's working copy (``core.services.working_copy_view``)."""
+        self.snapshots.add(WORKING_COPY, view, view._working_copy_links)
+        self.snapshots.load_names()
+        changes = self.snapshots.compare(old.record.history_id, WORKING_COPY)
         parts = []
         for child in self.children:
-            _records, snapshots = self.child_records[child.label]
-            before = self.child_state(child, old.ended_at)
-            after = self.child_state(child, new.ended_at)
-            part_changes = []
-            for child_pk in sorted(before.keys() | after.keys()):
-                if child_pk not in before:
-                    part_changes.append(
-                        PartChange(self._describe(child, snapshots, after[child_pk]), "added")
-                    )
-                elif child_pk not in after:
-                    part_changes.append(
-                        PartChange(self._describe(child, snapshots, before[child_pk]), "removed")
-                    )
-                else:
-                    field_changes = snapshots.compare(
-                        before[child_pk].history_id,
-                        after[child_pk].history_id,
-                        skip={child.parent_field},
-                    )
-                    if field_changes:
-                        part_changes.append(
-                            PartChange(
-                                self._describe(child, snapshots, after[child_pk]),
-                                "changed",
-                                field_changes,
-                            )
-                        )
-            parts.append((child.label, part_changes))
+            working_parts = view._working_copy_parts.get(child.model)
+            if working_parts is None:
+                after = self._state_keys(child, None)  # the working copy keeps the live parts
+            else:
+                _records, snapshots = self.child_records[child.label]
+                after = {}
+                for index, part in enumerate(working_parts):
+                    key = (WORKING_COPY, index)
+                    snapshots.add(key, part, part._working_copy_links)
+                    after[part.pk if part.pk is not None else key] = key
+                snapshots.load_names()
+            before = self._state_keys(child, old.ended_at)
+            parts.append((child.label, self._part_changes(child, before, after)))
         return Comparison(changes, parts)
+
+
+def _part_order(pk):
+    """Parts in the order they were made; those only in a working copy last."""
+    return (1, pk[1]) if isinstance(pk, tuple) else (0, pk)
 
 
 def changes_since(instance, expected_version: int) -> Comparison | None:

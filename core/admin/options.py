@@ -16,7 +16,7 @@ from django.db import transaction
 from django.db.models import Max, Min, OuterRef, Subquery
 from django.db.models.functions import Now
 from django.forms.models import BaseInlineFormSet
-from django.http import Http404, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, path, reverse
 from django.utils import timezone
@@ -38,8 +38,9 @@ from core.admin.forms import (
     format_in_site_zone,
     site_zone_label,
 )
-from core.admin.history import RecordHistory
-from core.models import ChangeStatus, Status, WorkingCopy
+from core.admin.history import WORKING_COPY, RecordHistory
+from core.admin.presence import presence_leave, presence_note, presence_notices
+from core.models import ChangeStatus, Publishable, Status, WorkingCopy
 from core.services import (
     StaleVersionError,
     can_publish,
@@ -54,6 +55,7 @@ from core.services import (
     working_copies_go_live,
     working_copy_discard,
     working_copy_of,
+    working_copy_part_save,
     working_copy_request_changes,
     working_copy_save,
     working_copy_view,
@@ -401,6 +403,8 @@ class HistoryAdminMixin:
             gettext("History: %(record)s") % {"record": obj},
             versions=versions,
             live=history.latest,
+            is_live=_is_live(obj),
+            working_copy=working_copy_of(obj),
             **(extra_context or {}),
         )
         request.current_app = self.admin_site.name
@@ -413,6 +417,8 @@ class HistoryAdminMixin:
             raise Http404(gettext("This record has no history."))
         requested_old = request.GET.get("old", "")
         requested_new = request.GET.get("new", "live")
+        if requested_new == WORKING_COPY:
+            return self._compare_with_working_copy(request, obj, history, requested_old)
         old = history.version(requested_old)
         new = history.latest if requested_new == "live" else history.version(requested_new)
         if old is None or new is None:
@@ -426,8 +432,27 @@ class HistoryAdminMixin:
             gettext("Compare versions: %(record)s") % {"record": obj},
             old=old,
             new=new,
-            new_is_live=new is history.latest,
+            new_is_live=new is history.latest and _is_live(obj),
             comparison=history.compare(old, new),
+        )
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, "admin/newsroom/history_compare.html", context)
+
+    def _compare_with_working_copy(self, request, obj, history, requested_old):
+        """A version (by default the live one) against the record's working copy."""
+        working_copy = working_copy_of(obj)
+        old = history.latest if requested_old in {"", "live"} else history.version(requested_old)
+        if working_copy is None or old is None:
+            self.message_user(request, gettext("Choose two versions to compare."), messages.WARNING)
+            return HttpResponseRedirect(self._admin_url("history", obj.pk))
+        context = self._history_context(
+            request,
+            obj,
+            gettext("Compare versions: %(record)s") % {"record": obj},
+            old=old,
+            old_is_live=old is history.latest and _is_live(obj),
+            working_copy=working_copy,
+            comparison=history.compare_with_working_copy(old, working_copy_view(obj, working_copy)),
         )
         request.current_app = self.admin_site.name
         return TemplateResponse(request, "admin/newsroom/history_compare.html", context)
@@ -490,6 +515,16 @@ class HistoryAdminMixin:
     def _admin_url(self, view, pk):
         info = self.admin_site.name, self.opts.app_label, self.opts.model_name, view
         return reverse("{}:{}_{}_{}".format(*info), args=[pk])
+
+
+def _is_live(record) -> bool:
+    """Whether the public sees ``record`` now: only then is there a live version to compare.
+    A record without a workflow is always what it is now."""
+    if not isinstance(record, Publishable):
+        return True
+    return record.status == Status.PUBLISHED and (
+        record.go_live_at is None or record.go_live_at <= timezone.now()
+    )
 
 
 def _version_of(obj):
@@ -770,7 +805,7 @@ class PublishableAdminMixin(HistoryAdminMixin):
         request._newsroom_change_form = True
         working_copies_go_live()
         try:
-            return super().changeform_view(request, object_id, form_url, extra_context)
+            response = super().changeform_view(request, object_id, form_url, extra_context)
         except StaleVersionError as stale:
             # Two saves raced past the form's check; the row lock caught the second. Nothing of
             # it was written (the admin's transaction rolled back).
@@ -781,9 +816,37 @@ class PublishableAdminMixin(HistoryAdminMixin):
                 messages.ERROR,
             )
             return HttpResponseRedirect(request.path)
+        saved = request.method == "POST" and response.status_code == 302
+        if saved and str(object_id).isdigit():  # a missing record redirects too, by any id
+            presence_leave(record=self.model(pk=int(object_id)), user=request.user)
+        return response
+
+    def presence_view(self, request, object_id):
+        """Renews the editor's open change form (POST, by the page's script once a minute) and
+        answers with the notice about colleagues; ``leave`` ends it when the page is left."""
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None:
+            raise Http404(gettext("No such record."))
+        if not self.has_view_or_change_permission(request, obj):
+            raise PermissionDenied
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        if request.POST.get("leave"):
+            presence_leave(record=obj, user=request.user)
+            return HttpResponse(status=204)
+        presence_note(record=obj, user=request.user)
+        return TemplateResponse(
+            request,
+            "admin/newsroom/includes/presence.html",
+            {"presence": presence_notices(record=obj, user=request.user)},
+        )
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if change and obj is not None and request.method == "GET":
+            presence_note(record=obj, user=request.user)
         context.update(
+            presence=presence_notices(record=obj, user=request.user) if change else [],
+            presence_url=self._admin_url("presence", obj.pk) if change else "",
             workflow_buttons=self.workflow_buttons(request, obj) if change else [],
             preview_urls=self.preview_urls(obj) if change else [],
             editing_public_record=bool(
@@ -795,6 +858,10 @@ class PublishableAdminMixin(HistoryAdminMixin):
             working_copy=getattr(obj, "_working_copy", None),
             site_zone=site_zone_label(),
         )
+        if context["working_copy"] is not None:
+            context["compare_url"] = (
+                self._admin_url("history_compare", obj.pk) + f"?old=live&new={WORKING_COPY}"
+            )
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     # -- the workflow, one record at a time
@@ -806,6 +873,11 @@ class PublishableAdminMixin(HistoryAdminMixin):
                 "<path:object_id>/workflow/<str:transition>/",
                 self.admin_site.admin_view(self.workflow_view),
                 name="{}_{}_workflow".format(*info),
+            ),
+            path(
+                "<path:object_id>/presence/",
+                self.admin_site.admin_view(self.presence_view),
+                name="{}_{}_presence".format(*info),
             ),
             *super().get_urls(),
         ]
@@ -984,18 +1056,117 @@ def _transition_form(transition: Transition):
 
 
 class DocumentPartAdminMixin:
-    """For the parts of a document edited on their own: an editor's change to a part of a public
-    document sends the document back to review, as a change on the document would."""
+    """For the parts of a document edited on their own pages. A change to a part of a
+    document whose changes go to its working copy (a public document changed by an editor, or
+    one that has a working copy) goes there too, as on the document's own form, and the page
+    shows the part as the working copy has it. Otherwise the part is written at once."""
+
+    #: The part's foreign key to its document.
+    document_field = "document"
+
+    def _to_working_copy(self, request, obj) -> bool:
+        document = getattr(obj, self.document_field)
+        return isinstance(document, Publishable) and goes_to_working_copy(document, request.user)
+
+    def get_object(self, request, object_id, from_field=None):
+        obj = super().get_object(request, object_id, from_field)
+        document = getattr(obj, self.document_field, None) if obj is not None else None
+        working_copy = working_copy_of(document) if isinstance(document, Publishable) else None
+        if working_copy is None:
+            return obj
+        parts = working_copy_view(document, working_copy)._working_copy_parts.get(self.model)
+        return next((part for part in parts or () if part.pk == obj.pk), obj)
 
     def save_model(self, request, obj, form, change):
         obj._history_user = request.user
+        if self._to_working_copy(request, obj):
+            obj._writes_working_copy = True  # written with its links in save_related
+            return
         super().save_model(request, obj, form, change)
         self._parts_changed(request, obj)
 
+    def save_related(self, request, form, formsets, change):
+        obj = form.instance
+        if not getattr(obj, "_writes_working_copy", False):
+            return super().save_related(request, form, formsets, change)
+        links = {
+            field.name: form.cleaned_data[field.name]
+            for field in self.model._meta.many_to_many
+            if field.name in form.cleaned_data
+        }
+        working_copy_part_save(
+            record=getattr(obj, self.document_field),
+            part=obj,
+            parent_field=self.document_field,
+            user=request.user,
+            links=links,
+        )
+        return None
+
     def delete_model(self, request, obj):
-        document = obj.document
+        document = getattr(obj, self.document_field)
+        if self._to_working_copy(request, obj):
+            obj._writes_working_copy = True
+            working_copy_part_save(
+                record=document,
+                part=obj,
+                parent_field=self.document_field,
+                user=request.user,
+                delete=True,
+            )
+            request._part_deleted_from = document
+            return
         super().delete_model(request, obj)
         record_parts_changed(record=document, user=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            self.delete_model(request, obj)
+
+    def log_addition(self, request, obj, message):
+        if not getattr(obj, "_writes_working_copy", False):
+            return super().log_addition(request, obj, message)
+        return None  # the newsroom log has the line; the part itself is not saved yet
+
+    def log_change(self, request, obj, message):
+        if not getattr(obj, "_writes_working_copy", False):
+            return super().log_change(request, obj, message)
+        return None
+
+    def response_add(self, request, obj, post_url_continue=None):
+        if getattr(obj, "_writes_working_copy", False):
+            return self._to_document(request, getattr(obj, self.document_field))
+        return super().response_add(request, obj, post_url_continue)
+
+    def response_change(self, request, obj):
+        if getattr(obj, "_writes_working_copy", False):
+            return self._to_document(request, getattr(obj, self.document_field))
+        return super().response_change(request, obj)
+
+    def response_delete(self, request, obj_display, obj_id):
+        document = getattr(request, "_part_deleted_from", None)
+        if document is not None:
+            return self._to_document(request, document)
+        return super().response_delete(request, obj_display, obj_id)
+
+    def _to_document(self, request, document):
+        """After a change written to the document's working copy: to the document's form."""
+        self.message_user(
+            request,
+            gettext(
+                "Your change was saved in the next version of %(document)s. The public site "
+                "keeps showing the live version until the changes are published."
+            )
+            % {"document": document},
+            messages.INFO,
+        )
+        opts = document._meta
+        return HttpResponseRedirect(
+            reverse(
+                f"{self.admin_site.name}:{opts.app_label}_{opts.model_name}_change",
+                args=[document.pk],
+            )
+        )
 
     def _parts_changed(self, request, obj):
         document = obj.document

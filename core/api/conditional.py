@@ -12,8 +12,8 @@ table behind the API:
 
 The ETag is a digest of that, of the representation (media type, language) and of who is
 asking (the public, or one signed-in user); a detail's ETag also starts with the record's
-version, which is what ``If-Match`` compares. An unchanged register answers ``If-None-Match``
-with 304 after that one query.
+version (and, for a signed-in reader, its working copy's), which is what ``If-Match``
+compares. An unchanged register answers ``If-None-Match`` with 304 after that one query.
 """
 
 import hashlib
@@ -30,6 +30,7 @@ from django.utils.translation import get_language
 
 from core.cache import memoize
 from core.models import Publishable
+from core.services import working_copy_of
 
 TRACKED_APPS = ("core", "zones", "policies")
 REFERENCE_TABLE_MODELS = ("zones.Province", "zones.Region", "core.Source")
@@ -106,6 +107,8 @@ def audience(request) -> str:
 
 
 def make_etag(request, version: DataVersion, *, media_type: str, record_version=None) -> str:
+    """The ETag of a representation; ``record_version`` (see ``edit_version``) names the version
+    of the record a write based on it must still find."""
     material = "|".join([version.digest, media_type or "", get_language() or "", audience(request)])
     digest = hashlib.sha256(material.encode()).hexdigest()[:32]
     if record_version is not None:
@@ -113,11 +116,21 @@ def make_etag(request, version: DataVersion, *, media_type: str, record_version=
     return f'"{digest}"'
 
 
-_ETAG_VERSION = re.compile(r'^(?:W/)?"v(\d+)-[0-9a-f]+"$')
+_ETAG_VERSION = re.compile(r'^(?:W/)?"v(\d+(?:\.\d+)?)-[0-9a-f]+"$')
 
 
-def versions_in_if_match(header: str) -> set[int] | None:
-    """The record versions named by an If-Match header; None for ``*`` (any version will do)."""
+def edit_version(record, *, signed_in: bool) -> str:
+    """The version a write must be based on: the record's, and for a signed-in reader of a
+    record with a working copy, the working copy's too ("5.8"), since writes change that."""
+    working_copy = working_copy_of(record) if signed_in else None
+    if working_copy is None:
+        return str(record.version)
+    return f"{record.version}.{working_copy.version}"
+
+
+def versions_in_if_match(header: str) -> set[str] | None:
+    """The versions (as ``edit_version`` writes them) named by an If-Match header; None for
+    ``*`` (any version will do)."""
     versions = set()
     for part in header.split(","):
         part = part.strip()
@@ -125,7 +138,7 @@ def versions_in_if_match(header: str) -> set[int] | None:
             return None
         match = _ETAG_VERSION.match(part)
         if match:
-            versions.add(int(match.group(1)))
+            versions.add(match.group(1))
     return versions
 
 

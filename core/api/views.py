@@ -26,6 +26,7 @@ from core.api.conditional import (
     apply_cache_headers,
     audience,
     data_version,
+    edit_version,
     make_etag,
     set_validators,
     versions_in_if_match,
@@ -220,12 +221,13 @@ class RegisterViewSet(RegisterViewSetBase):
         record_version = None
         if issubclass(self.queryset.model, Publishable):
             # The record's version belongs in its ETag; reading it also answers 404 cheaply.
-            versions = list(
-                self.get_queryset().filter(**self.lookup_filter()).values_list("version", flat=True)
+            found = list(
+                self.get_queryset().filter(**self.lookup_filter()).values_list("pk", "version")
             )
-            if not versions:
+            if not found:
                 return self.not_found()
-            record_version = versions[0]
+            record = self.queryset.model(pk=found[0][0], version=found[0][1])
+            record_version = edit_version(record, signed_in=audience(request) != "public")
         not_modified, etag, version = self.not_modified_or_validators(request, record_version)
         if not_modified is not None:
             return not_modified
@@ -266,7 +268,7 @@ class WritableRegisterViewSet(RegisterViewSet):
             self.request,
             version,
             media_type=self.request.accepted_renderer.media_type,
-            record_version=record.version,
+            record_version=edit_version(record, signed_in=True),
         )
         serializer_class = self.detail_serializer_class or self.serializer_class
         data = serializer_class(record, context=self.get_serializer_context()).data
@@ -277,13 +279,16 @@ class WritableRegisterViewSet(RegisterViewSet):
         return response
 
     def expected_version(self, request, record, *, required: bool) -> int | None:
-        """The version the client based its change on; 412 if it is not the current one."""
+        """The version the client based its change on; 412 if it is not the current one.
+
+        An ETag read while the record had a working copy names the working copy's version too,
+        and must still match it: a change made to the working copy since is not overwritten."""
         header = request.headers.get("If-Match")
         if header is not None:
             versions = versions_in_if_match(header)
             if versions is None:
                 return None
-            if record.version not in versions:
+            if edit_version(record, signed_in=True) not in versions:
                 raise PreconditionFailed()
             return record.version
         body_version = request.data.get("version") if hasattr(request.data, "get") else None

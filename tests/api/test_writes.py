@@ -9,6 +9,7 @@ from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
 from core.models import Status
+from core.services import working_copy_of
 from policies.models import PolicyDocument
 from tests.api.support import client_for
 from zones.models import Zone
@@ -330,3 +331,54 @@ def test_malformed_json_is_a_400(editor):
 
     assert response.status_code == 400
     assert response.json()["error"]["code"] == "parse_error"
+
+
+def test_a_patch_based_on_an_older_working_copy_is_a_412(editor, users):
+    live_etag = editor.get("/api/v1/zones/miit-beijing/")["ETag"]
+    first = editor.patch(
+        "/api/v1/zones/miit-beijing/",
+        {"summary_en": "Mine."},
+        format="json",
+        HTTP_IF_MATCH=live_etag,
+    )
+    colleague = client_for(users["superuser"])
+    colleague_etag = colleague.get("/api/v1/zones/miit-beijing/")["ETag"]
+    theirs = colleague.patch(
+        "/api/v1/zones/miit-beijing/",
+        {"summary_en": "Theirs."},
+        format="json",
+        HTTP_IF_MATCH=colleague_etag,
+    )
+
+    stale = editor.patch(
+        "/api/v1/zones/miit-beijing/",
+        {"summary_en": "Mine, again."},
+        format="json",
+        HTTP_IF_MATCH=first["ETag"],
+    )
+
+    assert first.status_code == 202
+    assert theirs.status_code == 202
+    assert stale.status_code == 412
+    working_copy = working_copy_of(Zone.objects.get(slug="miit-beijing"))
+    assert working_copy.snapshot["fields"]["summary_en"] == "Theirs."
+    # The live version's ETag alone no longer covers what a write would change.
+    assert (
+        editor.patch(
+            "/api/v1/zones/miit-beijing/",
+            {"summary_en": "X"},
+            format="json",
+            HTTP_IF_MATCH=live_etag,
+        ).status_code
+        == 412
+    )
+
+
+def test_the_public_etag_of_a_record_does_not_change_with_its_working_copy(api, editor):
+    before = api.get("/api/v1/zones/miit-beijing/")["ETag"]
+    etag = editor.get("/api/v1/zones/miit-beijing/")["ETag"]
+    editor.patch(
+        "/api/v1/zones/miit-beijing/", {"summary_en": "Mine."}, format="json", HTTP_IF_MATCH=etag
+    )
+
+    assert api.get("/api/v1/zones/miit-beijing/")["ETag"] == before

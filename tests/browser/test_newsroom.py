@@ -146,6 +146,9 @@ def test_the_newsroom_from_draft_to_scheduled_publication(
     change_url = f"/admin/policies/policydocument/{document.pk}/change/"
     publisher.goto(change_url)
     editor.goto(change_url)
+    # The editor is told the publisher has it open, before any conflict.
+    assert "li.publisher has this open since" in editor.locator(".newsroom-presence").inner_text()
+    screenshots(editor, "colleague-has-it-open")
     publisher.fill("#id_summary_en", "Asks Harbour City to build a smart port by 2026.")
     publisher.click("input[name=_continue]")
     assert "was changed successfully" in messages(publisher)
@@ -154,6 +157,9 @@ def test_the_newsroom_from_draft_to_scheduled_publication(
     refusal = editor.locator(".newsroom-stale").inner_text()
     assert "Someone else saved this record after you opened it" in editor.content()
     assert "by 2026" in refusal
+    # What the editor typed is still in the field, with the saved text beside it.
+    assert editor.input_value("#id_summary_en") == "An editor's summary written on an old copy."
+    assert "by 2026" in editor.locator(".newsroom-newer").first.inner_text()
     screenshots(editor, "stale-edit-refused")
     document.refresh_from_db()
     assert document.summary_en == "Asks Harbour City to build a smart port by 2026."
@@ -162,3 +168,28 @@ def test_the_newsroom_from_draft_to_scheduled_publication(
     for page in (editor, publisher):
         assert page.console_errors == []
         assert page.failed_assets == []
+
+
+def test_an_open_change_form_learns_of_a_colleague_by_itself(new_browser_page, newsroom_people):
+    zone = ZoneFactory(slug="harbour-city", name_en="Harbour City", status=Status.PUBLISHED)
+    change_url = f"/admin/zones/zone/{zone.pk}/change/"
+    editor, publisher = new_browser_page(), new_browser_page()
+    # The page renews its presence once a minute; here, every half second.
+    editor.add_init_script(
+        "const every = window.setInterval; window.setInterval = (f) => every(f, 500);"
+    )
+    log_in(editor, "wang.editor")
+    log_in(publisher, "li.publisher")
+    editor.goto(change_url)
+    notice = editor.locator(".newsroom-presence")
+    assert not notice.is_visible()
+
+    publisher.goto(change_url)
+
+    notice.get_by_text("li.publisher has this open since").wait_for()
+    assert "wang.editor has this open since" in publisher.locator(".newsroom-presence").inner_text()
+    # Leaving the page ends the presence at once.
+    publisher.goto("/admin/")
+    notice.get_by_text("li.publisher has this open since").wait_for(state="detached")
+    assert editor.console_errors == []
+    assert editor.failed_assets == []

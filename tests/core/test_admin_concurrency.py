@@ -4,6 +4,7 @@ changed meanwhile, and nothing of the first is overwritten."""
 import pytest
 
 from core.models import Status
+from core.services import working_copy_of
 from policies.models import PolicyDocument
 from tests import newsroom
 from tests.factories import DirectiveFactory, PolicyDocumentFactory, ZoneFactory
@@ -75,3 +76,91 @@ def test_the_change_form_carries_the_version_it_shows():
     page = newsroom.client_for(newsroom.editor()).get(f"/admin/zones/zone/{zone.pk}/change/")
 
     assert '<input type="hidden" name="expected_version" value="2"' in page.text
+
+
+def test_a_refused_save_of_a_working_copy_keeps_the_typed_text_beside_the_newer_version():
+    zone = ZoneFactory(name_en="Harbour", summary_en="Live summary", status=Status.PUBLISHED)
+    url = f"/admin/zones/zone/{zone.pk}/change/"
+    first = newsroom.client_for(newsroom.editor("first"))
+    second = newsroom.client_for(newsroom.editor("second"))
+    first_form = newsroom.changeform_data(first.get(url))
+    second_form = newsroom.changeform_data(second.get(url))
+
+    first.post(url, first_form | {"summary_en": "The first editor's summary"})
+    refused = second.post(
+        url, second_form | {"summary_en": "The second editor's summary", "name_en": "Haven"}
+    )
+
+    assert refused.status_code == 200
+    assert "Someone else saved this record after you opened it" in refused.text
+    # Everything the second editor typed is still in the inputs…
+    page = newsroom.changeform_data(refused)
+    assert page["summary_en"] == "The second editor's summary"
+    assert page["name_en"] == "Haven"
+    # …and beside them, the values saved meanwhile.
+    assert '<span class="newsroom-newer">Saved meanwhile: The first editor&#x27;s summary' in (
+        refused.text
+    )
+    assert "Saved meanwhile: Harbour" not in refused.text  # only the second changed the name
+    working_copy = working_copy_of(zone)
+    assert working_copy.snapshot["fields"]["summary_en"] == "The first editor's summary"
+    assert working_copy.snapshot["fields"]["name_en"] == "Harbour"
+    assert Zone.objects.get(pk=zone.pk).summary_en == "Live summary"
+
+
+def test_after_a_refused_save_saving_again_keeps_the_typed_text():
+    zone = ZoneFactory(summary_en="Original summary", status=Status.DRAFT)
+    url = f"/admin/zones/zone/{zone.pk}/change/"
+    first = newsroom.client_for(newsroom.editor("first"))
+    second = newsroom.client_for(newsroom.editor("second"))
+    first_form = newsroom.changeform_data(first.get(url))
+    second_form = newsroom.changeform_data(second.get(url))
+    first.post(url, first_form | {"summary_en": "First"})
+    refused = second.post(url, second_form | {"summary_en": "Second, with both in view"})
+
+    saved = second.post(url, newsroom.changeform_data(refused))
+
+    assert saved.status_code == 302
+    assert Zone.objects.get(pk=zone.pk).summary_en == "Second, with both in view"
+
+
+def test_after_a_refused_save_fields_the_editor_left_alone_take_the_saved_values():
+    zone = ZoneFactory(name_en="Harbour", summary_en="Original summary", status=Status.DRAFT)
+    url = f"/admin/zones/zone/{zone.pk}/change/"
+    first = newsroom.client_for(newsroom.editor("first"))
+    second = newsroom.client_for(newsroom.editor("second"))
+    first_form = newsroom.changeform_data(first.get(url))
+    second_form = newsroom.changeform_data(second.get(url))
+    first.post(url, first_form | {"summary_en": "First editor's summary"})
+
+    refused = second.post(url, second_form | {"name_en": "Haven"})
+    page = newsroom.changeform_data(refused)
+    saved = second.post(url, page)
+
+    # The summary the second editor never touched now holds the first editor's text, so saving
+    # again keeps both changes.
+    assert page["summary_en"] == "First editor's summary"
+    assert page["name_en"] == "Haven"
+    assert "Taken from the saved version" in refused.text
+    assert saved.status_code == 302
+    stored = Zone.objects.get(pk=zone.pk)
+    assert (stored.name_en, stored.summary_en) == ("Haven", "First editor's summary")
+
+
+def test_a_document_refused_and_saved_again_keeps_both_editors_changes():
+    document = PolicyDocumentFactory(title_en="Old title", summary_en="Old", status=Status.DRAFT)
+    url = f"/admin/policies/policydocument/{document.pk}/change/"
+    first = newsroom.client_for(newsroom.editor("first"))
+    second = newsroom.client_for(newsroom.editor("second"))
+    first_form = newsroom.changeform_data(first.get(url))
+    second_form = newsroom.changeform_data(second.get(url))
+    first.post(url, first_form | {"summary_en": "First editor's summary"})
+
+    refused = second.post(url, second_form | {"title_en": "Second editor's title"})
+    saved = second.post(url, newsroom.changeform_data(refused))
+
+    assert refused.status_code == 200
+    assert saved.status_code == 302
+    stored = PolicyDocument.objects.get(pk=document.pk)
+    assert stored.title_en == "Second editor's title"
+    assert stored.summary_en == "First editor's summary"

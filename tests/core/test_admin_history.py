@@ -100,6 +100,7 @@ def test_compare_shows_each_changed_field_with_before_and_after(edited_document)
 
 def test_compare_with_live_diffs_a_version_against_the_current_record(edited_document):
     document, client, _editor = edited_document
+    PolicyDocument.objects.filter(pk=document.pk).update(status=Status.PUBLISHED)
 
     page = client.get(f"/admin/policies/policydocument/{document.pk}/history/compare/?old=1")
 
@@ -138,17 +139,23 @@ def test_an_editors_revert_of_a_public_record_waits_as_its_next_version(edited_d
     assert form.context["adminform"].form.initial["authorities"] == [old_ministry.pk]
 
 
-def test_a_publishers_revert_keeps_a_public_record_public():
+def test_a_publishers_revert_of_a_live_record_waits_as_its_next_version_until_published():
     zone = ZoneFactory(name_en="First name", status=Status.PUBLISHED)
     zone.name_en = "Second name"
     zone.save()
-    client = newsroom.client_for(newsroom.publisher())
+    publisher = newsroom.publisher()
+    client = newsroom.client_for(publisher)
 
     client.post(f"/admin/zones/zone/{zone.pk}/history/1/revert/", {"expected_version": 2})
 
+    # The live version keeps serving; the old text waits in the working copy.
+    live = Zone.objects.published().get(pk=zone.pk)
+    assert (live.name_en, live.version) == ("Second name", 2)
+    form = client.get(f"/admin/zones/zone/{zone.pk}/change/")
+    assert form.context["adminform"].form.initial["name_en"] == "First name"
+    client.post(f"/admin/zones/zone/{zone.pk}/workflow/publish/", {"expected_version": 3})
     reverted = Zone.objects.published().get(pk=zone.pk)
-    assert reverted.name_en == "First name"
-    assert reverted.version == 3
+    assert (reverted.name_en, reverted.version) == ("First name", 3)
 
 
 def test_a_revert_based_on_an_old_version_is_refused():
@@ -244,3 +251,57 @@ def test_a_revert_brings_the_documents_directives_back_as_they_were(edited_docum
     # And forward again to version 2: the directive returns under its old key.
     client.post(f"{url}{document.pk}/history/2/revert/", {"expected_version": 5})
     assert document.directives.get().pk == directive.pk
+
+
+def test_compare_with_live_on_a_record_with_a_working_copy_shows_the_waiting_changes():
+    zone = ZoneFactory(name_en="Live name", summary_en="Live summary", status=Status.PUBLISHED)
+    client = newsroom.client_for(newsroom.editor())
+    save_through_admin(client, zone, "/admin/zones/zone/", name_en="Next name")
+
+    form = client.get(f"/admin/zones/zone/{zone.pk}/change/")
+    history = client.get(f"/admin/zones/zone/{zone.pk}/history/")
+    page = client.get(f"/admin/zones/zone/{zone.pk}/history/compare/?old=live&new=working")
+
+    compare_url = f"/admin/zones/zone/{zone.pk}/history/compare/?old=live&amp;new=working"
+    assert compare_url in form.text
+    assert compare_url in history.text
+    assert "From the live record (version 1)" in page.text
+    assert "the next version, not yet public (version 2)" in page.text
+    assert "<del>Live name</del>" in page.text
+    assert "<ins>Next name</ins>" in page.text
+    assert "Live summary" not in page.text  # unchanged fields are left out
+
+
+def test_any_version_compares_with_the_working_copy_including_its_parts():
+    directive = DirectiveFactory(text_en="Build a port.", document__status=Status.PUBLISHED)
+    document = directive.document
+    client = newsroom.client_for(newsroom.editor())
+    save_through_admin(
+        client,
+        document,
+        "/admin/policies/policydocument/",
+        **{"directives-0-text_en": "Build a smart port."},
+    )
+
+    page = client.get(
+        f"/admin/policies/policydocument/{document.pk}/history/compare/?old=1&new=working"
+    )
+
+    assert PolicyDocument.objects.get(pk=document.pk).directives.get().text_en == "Build a port."
+    assert "Changed: " + directive.zone.name_en in page.text
+    assert "<ins>Build a smart port.</ins>" in page.text
+
+
+def test_a_never_published_draft_offers_no_compare_with_live():
+    zone = ZoneFactory(name_en="First name", status=Status.DRAFT)
+    zone.name_en = "Second name"
+    zone.save()
+    client = newsroom.client_for(newsroom.editor())
+
+    history = client.get(f"/admin/zones/zone/{zone.pk}/history/")
+    page = client.get(f"/admin/zones/zone/{zone.pk}/history/compare/?old=1&new=live")
+
+    assert "Compare with live" not in history.text
+    assert "there is no live version to compare with" in history.text
+    assert "the live record" not in page.text
+    assert "version 2 (" in page.text

@@ -248,10 +248,10 @@ def test_the_index_query_count_does_not_grow_with_the_register(django_assert_max
     assert small.status_code == large.status_code == 200
 
 
-def test_an_editors_change_to_a_directive_of_a_public_document_sends_it_to_review():
+def test_an_editors_change_to_a_directive_on_its_own_page_goes_to_the_documents_working_copy():
     from tests.factories import DirectiveFactory
 
-    directive = DirectiveFactory(document__status=Status.PUBLISHED)
+    directive = DirectiveFactory(text_en="Build a port.", document__status=Status.PUBLISHED)
     client = newsroom.client_for(newsroom.editor())
     url = f"/admin/policies/directive/{directive.pk}/change/"
 
@@ -260,6 +260,47 @@ def test_an_editors_change_to_a_directive_of_a_public_document_sends_it_to_revie
         newsroom.changeform_data(client.get(url)) | {"text_en": "Changed by an editor."},
         follow=True,
     )
+    again = client.get(url)
 
-    assert PolicyDocument.objects.get(pk=directive.document_id).status == Status.REVIEW
-    assert "went back to review because one of its parts changed" in done.text
+    document = PolicyDocument.objects.get(pk=directive.document_id)
+    # The document stays public with its live directive; the change waits as its next version.
+    assert document.status == Status.PUBLISHED
+    assert document.directives.get().text_en == "Build a port."
+    assert "saved in the next version of" in done.text
+    assert done.resolver_match.url_name == "policies_policydocument_change"
+    assert done.context["adminform"].form.instance.__class__ is PolicyDocument
+    assert "Changed by an editor." in done.text  # the document's form shows the working copy
+    assert again.context["adminform"].form.initial["text_en"] == "Changed by an editor."
+
+
+def test_a_part_deleted_or_added_on_its_own_page_changes_only_the_working_copy():
+    from core.services import working_copy_of, working_copy_publish
+    from tests.factories import DirectiveFactory, PrincipleFactory
+
+    directive = DirectiveFactory(document__status=Status.PUBLISHED)
+    document = directive.document
+    principle = PrincipleFactory(document=document, text_en="Open data.", position=1)
+    client = newsroom.client_for(newsroom.editor())
+    publisher = newsroom.publisher("lin")
+    added = client.post(
+        "/admin/policies/principle/add/",
+        {"document": document.pk, "position": 2, "text_en": "Safety first.", "text_zh_hans": ""},
+    )
+
+    # Once the document has a working copy, a publisher's deletion goes there too.
+    deleted = newsroom.client_for(publisher).post(
+        f"/admin/policies/directive/{directive.pk}/delete/", {"post": "yes"}
+    )
+
+    assert added.status_code == 302, added.context["adminform"].form.errors
+    assert deleted.status_code == 302
+    assert document.directives.count() == 1
+    assert list(document.principles.values_list("text_en", flat=True)) == ["Open data."]
+    working_copy_publish(record=document, user=newsroom.publisher(), expected_version=None)
+    assert working_copy_of(document) is None
+    assert document.directives.count() == 0
+    assert sorted(document.principles.values_list("text_en", flat=True)) == [
+        "Open data.",
+        "Safety first.",
+    ]
+    assert principle.pk in document.principles.values_list("pk", flat=True)
