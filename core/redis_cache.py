@@ -2,19 +2,13 @@
 
 ``django.core.cache.backends.redis.RedisCacheClient.get_client`` builds a new ``redis.Redis``
 for every operation, and building one (its table of response callbacks) costs more CPU than the
-round trip itself: about 0.15 ms of the 0.26 ms a ``cache.get`` took on the benchmark machine.
-Every request of the public site reads the content generation from the cache, so that cost was
-paid by every page. A ``redis.Redis`` is safe to share (each command takes a connection from the
-pool), and Django already keeps one backend per thread.
-
-It also carries *change notices* (Redis pub/sub): ``notify()`` tells every process that
-``listener()`` subscribed that something it keeps a copy of has changed, so that the content
-generation need not be read from Redis on every request (core/cache.py, ``GenerationWatch``).
+round trip itself. Every anonymous page read asks the cache once, so every page paid it. A
+``redis.Redis`` is safe to share (each command takes a connection from the pool), and Django
+already keeps one backend per thread.
 """
 
 from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
 from django.core.cache.backends.redis import RedisCacheClient
-from django.utils.functional import cached_property
 
 
 class ReusingRedisCacheClient(RedisCacheClient):
@@ -31,40 +25,6 @@ class ReusingRedisCacheClient(RedisCacheClient):
 
 
 class RedisCache(DjangoRedisCache):
-    # core.cache reads this before it relies on notices.
-    supports_change_notices = True
-    NOTICE_CHANNEL = "changes"
-
     def __init__(self, server, params):
         super().__init__(server, params)
         self._class = ReusingRedisCacheClient
-
-    @cached_property
-    def notice_channel(self) -> str:
-        """The channel of this cache's notices: under the key prefix, so that sites sharing a
-        Redis never hear each other."""
-        return self.make_key(self.NOTICE_CHANNEL)
-
-    def notify(self) -> None:
-        """Tell every listener that something changed (Redis delivers it to the subscribers
-        before it answers this call)."""
-        self._cache.get_client(write=True).publish(self.notice_channel, b"1")
-
-    def listener(self, timeout: float = 2.0):
-        """A subscription to the notices, confirmed by Redis before it is returned, so that
-        anything read afterwards is covered by it. ``get_message(timeout=0)`` then returns a
-        notice, or None without waiting; after a lost connection, redis-py subscribes again
-        and the new confirmation arrives as a message too (notices may have been missed)."""
-        pubsub = self._cache.get_client(write=True).pubsub()
-        pubsub.subscribe(self.notice_channel)
-        message = pubsub.get_message(timeout=timeout)
-        if not message or message["type"] != "subscribe":
-            pubsub.close()
-            raise ConnectionError("Redis did not confirm the subscription to change notices")
-        return pubsub
-
-    def clear(self):
-        # Everything kept is gone, the generation too: whoever keeps a copy must read again.
-        cleared = super().clear()
-        self.notify()
-        return cleared

@@ -24,7 +24,7 @@ from core.search import (
     search_query,
 )
 from core.versions.views import AsOfMixin
-from core.views import FilteredListView, MemoizedDetailMixin
+from core.views import FilteredListView
 from policies.filters import PolicyFilter
 from policies.models import (
     LISTING_DEFERRED,
@@ -148,7 +148,6 @@ class PolicyListView(FilteredListView):
     filterset_class = PolicyFilter
     template_name = "policies/policy_list.html"
     paginate_by = 20
-    memo_namespace = "policies"
     search_count_cap = COUNT_CAP
 
     def get_base_queryset(self):
@@ -164,17 +163,13 @@ class PolicyListView(FilteredListView):
         return context
 
 
-class PolicyDetailView(AsOfMixin, MemoizedDetailMixin, DetailView):
+class PolicyDetailView(AsOfMixin, DetailView):
     """One document. Subclassed by the admin's preview, which widens ``get_queryset``."""
 
     template_name = "policies/policy_detail.html"
     context_object_name = "document"
-    memo_namespace = "policy"
     # A past version, and the page of the document's relations.
     query_parameters = ("as_of", "page")
-
-    def page_context(self) -> dict:
-        return {"feed_query": ""}
 
     def get_queryset(self):
         return PolicyDocument.objects.published().for_detail()

@@ -86,6 +86,14 @@ def data_version() -> DataVersion:
     )
 
 
+def request_data_version(request) -> DataVersion:
+    """The data version, read once per request, so that a list's ETag and its ``data_as_of``
+    agree."""
+    if not hasattr(request, "data_version"):
+        request.data_version = data_version()
+    return request.data_version
+
+
 def audience(request) -> str:
     """Who the representation was made for: every anonymous client gets the same one."""
     user = getattr(request, "user", None)

@@ -52,9 +52,8 @@ def do_frame(parser, token):
     the footer, the page's addresses in each language) that depends on nothing but the code,
     the URLconf and the variables named, never on the register's content.
 
-    It is rendered once per process and reused, without a cache server: the frame costs more
-    to render than the rest of a page whose content is memoized (core.cache), and it cannot go
-    stale, since nothing an editor does changes it.
+    It is rendered once per process and reused, without a cache server: it cannot go stale,
+    since nothing an editor does changes it.
     """
     bits = token.split_contents()
     if len(bits) < 2:
