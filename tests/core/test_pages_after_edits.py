@@ -200,7 +200,7 @@ def test_a_much_cited_document_pages_through_its_relations(client):
     assert get(client, f"/policies/{founding.slug}/?page=x").status_code == 200
 
 
-# -- the page frame ---------------------------------------------------------------------------
+# -- the navigation and the footer -----------------------------------------------------------
 
 
 def current_section(html: str) -> list[str]:
