@@ -4,19 +4,24 @@ An anonymous GET of a public page is kept in the cache under its address: the pa
 language, the query parameters the view reads in a normal order, and the htmx headers. Each
 kept page carries the *content generation*, a counter in the cache that any save, delete or
 relation change of a public record raises (once at once, once more when the transaction
-commits), and so does the passing of a scheduled go-live time. One round trip reads the
-generation and the page together; a page of an older generation is rebuilt by the reader who
-finds it, so a change shows on the next request and nothing has to be purged. A kept page's
-ETag answers conditional requests with 304.
+commits), and so does the passing of a scheduled go-live time. A page of an older generation
+is rebuilt by the reader who finds it, so a change shows on the next request and nothing has
+to be purged. A kept page's ETag answers conditional requests with 304.
 
 With ``REDIS_URL`` the generation and the pages live in Redis, so a publish through one app
-instance is seen by every other. Without it the cache is the process's own memory, which is
-right for one process (``make run``) only.
+instance is seen by every other. Each process also keeps an in-process copy of the generation
+and of the pages it recently served, and hears of every change of the generation through Redis
+pub/sub (``InProcessCopy``), so that a repeat read costs no round trip to Redis. Without Redis
+the cache is the process's own memory, which is right for one process (``make run``) only.
 """
 
+import contextlib
 import hashlib
 import logging
+import os
+import threading
 import time
+from collections import OrderedDict
 
 from django.apps import apps
 from django.conf import settings
@@ -44,30 +49,40 @@ PUBLIC_APPS = ("core", "zones", "policies")
 # ---------------------------------------------------------------------------------------------
 
 
-def read_generation(*keys: str) -> tuple[int, dict]:
-    """The current generation, and the values of ``keys`` read in the same round trip (none
-    when the generation has just been raised: they belong to an older one)."""
+def read_generation(*keys: str) -> tuple[int, float, dict]:
+    """The current generation, the moment (epoch seconds) the next scheduled record goes live,
+    and the values of ``keys`` read in the same round trip (none when the generation has just
+    been raised: they belong to an older one)."""
     values = cache.get_many([GENERATION_KEY, NEXT_CHANGE_KEY, *keys])
     generation = values.pop(GENERATION_KEY, None)
     next_change = values.pop(NEXT_CHANGE_KEY, None)
     if generation is None or (next_change is not None and next_change <= time.time()):
         # No counter yet, or a scheduled record went live: what was built before is stale.
-        return bump_generation(), {}
+        return *_bump_generation(), {}
     if next_change is None:
-        cache.set(NEXT_CHANGE_KEY, next_scheduled_change(), None)
-    return generation, values
+        next_change = next_scheduled_change()
+        cache.set(NEXT_CHANGE_KEY, next_change, None)
+    return generation, next_change, values
 
 
 def bump_generation() -> int:
     """Raise the generation, so that every kept page is built afresh."""
+    return _bump_generation()[0]
+
+
+def _bump_generation() -> tuple[int, float]:
     try:
         generation = cache.incr(GENERATION_KEY)
     except ValueError:
         # Start from the clock so that a counter lost with its cache never meets old entries.
         cache.add(GENERATION_KEY, time.time_ns() // 1000, None)
         generation = cache.incr(GENERATION_KEY)
-    cache.set(NEXT_CHANGE_KEY, next_scheduled_change(), None)
-    return generation
+    next_change = next_scheduled_change()
+    cache.set(NEXT_CHANGE_KEY, next_change, None)
+    in_process_copy.forget()
+    if getattr(cache, "supports_change_notices", False):
+        cache.notify()
+    return generation, next_change
 
 
 def next_scheduled_change() -> float:
@@ -134,6 +149,127 @@ def is_history_model(model) -> bool:
 
 
 # ---------------------------------------------------------------------------------------------
+# The in-process copy
+# ---------------------------------------------------------------------------------------------
+
+
+class InProcessCopy:
+    """This process's copy of the generation and of the pages it recently served, kept until
+    Redis says the generation changed.
+
+    A kept page never changes under its generation, so a copy is as good as Redis's. The
+    process subscribes to the cache's change notices (core/redis_cache.py), and every change
+    of the generation publishes one; Redis delivers it to the subscribers before it answers
+    the publisher, and each lookup first drains the notices already received (a poll of a
+    socket, no round trip), so a publish through any process is seen by the next request of
+    every other. The copy is also dropped when the next scheduled go-live passes, and at
+    least once a second. Without notices (the local-memory cache), or while the subscription
+    is broken, every lookup reads the cache.
+    """
+
+    MAX_PAGES = 256
+    # Read the generation again at least this often, whatever the notices say: a bound on any
+    # notice that could be lost.
+    MAX_AGE_SECONDS = 1.0
+    RETRY_SECONDS = 5.0
+
+    def __init__(self):
+        self.lock = threading.RLock()
+        self.retry_at = 0.0
+        self.owner = None
+        self.listener = None
+        self.pages: OrderedDict[str, tuple] = OrderedDict()
+        # Counts what made the copy forget the generation: a read that began before one of
+        # them must not set the generation it read.
+        self.forgotten = 0
+        self.forget()
+
+    def forget(self) -> None:
+        """The generation may have changed: read it again next time."""
+        with self.lock:
+            self.forgotten += 1
+            self.known: tuple[int, float] | None = None
+            self.read_at = 0.0
+
+    def lookup(self, key: str) -> tuple[int, tuple | None]:
+        """The current generation, and the page kept under ``key`` for it, unexpired (or
+        None). A page is kept as (generation, expiry in epoch seconds, status, headers, body)."""
+        with self.lock:
+            listening = self._listening()
+            known, forgotten = self.known, self.forgotten
+            if listening and known and time.monotonic() - self.read_at < self.MAX_AGE_SECONDS:
+                entry = self.pages.get(key)
+                now = time.time()
+                if known[1] > now and entry and entry[0] == known[0] and entry[1] > now:
+                    self.pages.move_to_end(key)
+                    return known[0], entry
+        read_at = time.monotonic()
+        generation, next_change, values = read_generation(key)
+        entry = values.get(key)
+        if entry is not None and (entry[0] != generation or entry[1] <= time.time()):
+            entry = None
+        if listening:
+            with self.lock:
+                if self.forgotten == forgotten:
+                    self.known, self.read_at = (generation, next_change), read_at
+            if entry is not None:
+                self.keep(key, entry)
+        return generation, entry
+
+    def keep(self, key: str, entry: tuple) -> None:
+        with self.lock:
+            if self.owner is None:
+                return  # not listening: nothing would tell this copy of a change
+            self.pages[key] = entry
+            self.pages.move_to_end(key)
+            while len(self.pages) > self.MAX_PAGES:
+                self.pages.popitem(last=False)
+
+    def _listening(self) -> bool:
+        """Subscribed to the cache's notices, with those received so far drained (each one
+        drops the known generation). Called with the lock held."""
+        if not getattr(cache, "supports_change_notices", False):
+            return False
+        # One subscription per process and cache: a fork, or other settings in a test, start
+        # a new one. Django keeps one cache backend per thread, all alike.
+        owner = (os.getpid(), tuple(cache._servers), cache.notice_channel)
+        if self.owner != owner:
+            if self.owner is not None and self.owner[0] != owner[0]:
+                self.listener = None  # the parent's socket: leave it to the parent
+            self._drop()
+            if time.monotonic() < self.retry_at:
+                return False
+            try:
+                self.listener = cache.listener()
+            except Exception:
+                logger.warning("no change notices from the cache; reading it on every request")
+                self.retry_at = time.monotonic() + self.RETRY_SECONDS
+                return False
+            self.owner = owner
+        try:
+            # A notice, or a renewed subscription after a lost connection: read again.
+            while self.listener.get_message(timeout=0) is not None:
+                self.forget()
+        except Exception:
+            logger.warning("change notices interrupted; subscribing again", exc_info=True)
+            self._drop()
+            self.retry_at = time.monotonic() + self.RETRY_SECONDS
+            return False
+        return True
+
+    def _drop(self) -> None:
+        listener, self.listener, self.owner = self.listener, None, None
+        self.pages.clear()
+        self.forget()
+        if listener is not None:
+            with contextlib.suppress(Exception):
+                listener.close()
+
+
+in_process_copy = InProcessCopy()
+
+
+# ---------------------------------------------------------------------------------------------
 # Whole pages
 # ---------------------------------------------------------------------------------------------
 
@@ -160,15 +296,14 @@ class PageCacheMiddleware:
         if key is None:
             return self.get_response(request)
         try:
-            generation, kept = read_generation(key)
+            generation, entry = in_process_copy.lookup(key)
         except DatabaseError:
             return self.get_response(request)  # the view answers for the database (503)
         except Exception:
             logger.warning("cache unavailable; serving without it", exc_info=True)
             return self.get_response(request)
-        entry = kept.get(key)
-        if entry is not None and entry[0] == generation:
-            _, status, headers, content = entry
+        if entry is not None:
+            _, _, status, headers, content = entry
             response = HttpResponse(content, status=status, headers=headers)
             response[self.HIT_HEADER] = "hit"
             return self.conditional(request, response)
@@ -179,11 +314,16 @@ class PageCacheMiddleware:
             set_response_etag(response)
         # Kept with the generation read before the view ran: a change made meanwhile leaves
         # an entry that the next reader rebuilds.
-        entry = (generation, response.status_code, dict(response.items()), response.content)
+        seconds = settings.PAGE_CACHE_SECONDS
+        expires = time.time() + seconds
+        headers = dict(response.items())
+        entry = (generation, expires, response.status_code, headers, response.content)
         try:
-            cache.set(key, entry, settings.PAGE_CACHE_SECONDS)
+            cache.set(key, entry, seconds)
         except Exception:
             logger.warning("cache unavailable; page not kept", exc_info=True)
+        else:
+            in_process_copy.keep(key, entry)
         response[self.HIT_HEADER] = "miss"
         return self.conditional(request, response)
 

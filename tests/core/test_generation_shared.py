@@ -1,9 +1,13 @@
 """The content generation with Redis, shared by every process: a change made by one process is
-seen by the next read of any other. These tests use the Redis on 127.0.0.1:6379 and a real
+seen by the next read of any other, although each process keeps an in-process copy of the
+generation and of the pages it served and hears of changes through Redis pub/sub
+(core/cache.py ``InProcessCopy``). These tests use the Redis on 127.0.0.1:6379 and a real
 second process.
 """
 
+import time
 import uuid
+from unittest import mock
 from urllib.parse import quote
 
 import pytest
@@ -11,7 +15,7 @@ from django.core.cache import caches
 from django.db import connections
 from django.test import override_settings
 
-from core.cache import read_generation
+from core.cache import in_process_copy, read_generation
 from tests.core.test_settings import run_django
 from tests.factories import PolicyDocumentFactory
 
@@ -67,6 +71,13 @@ def bump_in_another_process(redis_cache) -> None:
     assert done.returncode == 0, done.stderr[-2000:]
 
 
+@pytest.fixture
+def notices_only(monkeypatch):
+    """No periodic re-read within the test: what the process learns, it learns from notices
+    (starting the second process takes longer than the usual second)."""
+    monkeypatch.setattr(in_process_copy, "MAX_AGE_SECONDS", 3600)
+
+
 def test_a_change_made_by_another_process_is_seen_by_the_next_read(redis_cache):
     before = read_generation()[0]
     assert read_generation()[0] == before
@@ -76,12 +87,37 @@ def test_a_change_made_by_another_process_is_seen_by_the_next_read(redis_cache):
     assert after == redis_cache.get("content:generation")
 
 
-def test_a_publish_through_another_process_shows_on_the_next_page(redis_cache, client):
+def test_a_publish_through_another_process_shows_on_the_next_page(
+    redis_cache, notices_only, client
+):
     PolicyDocumentFactory(title_en="Notice on shared caches")
     assert "Notice on shared caches" in client.get("/policies/").content.decode()
     assert client.get("/policies/")["X-Page-Cache"] == "hit"
     # Another worker's publish: this process sees no save and no signal of it.
     bump_in_another_process(redis_cache)
+    assert client.get("/policies/")["X-Page-Cache"] == "miss"
+
+
+def test_a_repeat_read_of_a_kept_page_asks_redis_nothing(redis_cache, client):
+    PolicyDocumentFactory(title_en="Notice on shared caches")
+    client.get("/policies/")
+    client.get("/policies/")
+    redis = redis_cache._cache
+    with (
+        mock.patch.object(redis, "get_many", wraps=redis.get_many) as get_many,
+        mock.patch.object(redis, "get", wraps=redis.get) as get,
+    ):
+        for _ in range(20):
+            assert client.get("/policies/")["X-Page-Cache"] == "hit"
+    # At most one read: the copy of the generation is read again once a second anyway.
+    assert get_many.call_count + get.call_count <= 1
+
+
+@override_settings(PAGE_CACHE_SECONDS=1)
+def test_a_page_copied_in_process_expires_with_the_page_in_redis(redis_cache, client):
+    client.get("/policies/")
+    assert client.get("/policies/")["X-Page-Cache"] == "hit"
+    time.sleep(1.2)
     assert client.get("/policies/")["X-Page-Cache"] == "miss"
 
 
