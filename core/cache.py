@@ -162,9 +162,10 @@ class InProcessCopy:
     of the generation publishes one; Redis delivers it to the subscribers before it answers
     the publisher, and each lookup first drains the notices already received (a poll of a
     socket, no round trip), so a publish through any process is seen by the next request of
-    every other. The copy is also dropped when the next scheduled go-live passes, and at
-    least once a second. Without notices (the local-memory cache), or while the subscription
-    is broken, every lookup reads the cache.
+    every other. The copy of the generation is also dropped when the next scheduled go-live
+    passes, and at least once a second; the next lookup then reads the page from Redis too,
+    so a copied page outlives the page in Redis by a second at most. Without notices (the
+    local-memory cache), or while the subscription is broken, every lookup reads the cache.
     """
 
     MAX_PAGES = 256
@@ -192,26 +193,27 @@ class InProcessCopy:
             self.read_at = 0.0
 
     def lookup(self, key: str) -> tuple[int, tuple | None]:
-        """The current generation, and the page kept under ``key`` for it, unexpired (or
-        None). A page is kept as (generation, expiry in epoch seconds, status, headers, body)."""
+        """The current generation, and the page kept under ``key`` for it (or None). A page is
+        kept as (generation, status, headers, body)."""
         with self.lock:
             listening = self._listening()
             known, forgotten = self.known, self.forgotten
             if listening and known and time.monotonic() - self.read_at < self.MAX_AGE_SECONDS:
                 entry = self.pages.get(key)
-                now = time.time()
-                if known[1] > now and entry and entry[0] == known[0] and entry[1] > now:
+                if known[1] > time.time() and entry is not None and entry[0] == known[0]:
                     self.pages.move_to_end(key)
                     return known[0], entry
         read_at = time.monotonic()
         generation, next_change, values = read_generation(key)
         entry = values.get(key)
-        if entry is not None and (entry[0] != generation or entry[1] <= time.time()):
+        if entry is not None and entry[0] != generation:
             entry = None
         if listening:
             with self.lock:
                 if self.forgotten == forgotten:
                     self.known, self.read_at = (generation, next_change), read_at
+                if entry is None:
+                    self.pages.pop(key, None)  # gone from Redis: gone here too
             if entry is not None:
                 self.keep(key, entry)
         return generation, entry
@@ -303,7 +305,7 @@ class PageCacheMiddleware:
             logger.warning("cache unavailable; serving without it", exc_info=True)
             return self.get_response(request)
         if entry is not None:
-            _, _, status, headers, content = entry
+            _, status, headers, content = entry
             response = HttpResponse(content, status=status, headers=headers)
             response[self.HIT_HEADER] = "hit"
             return self.conditional(request, response)
@@ -314,12 +316,9 @@ class PageCacheMiddleware:
             set_response_etag(response)
         # Kept with the generation read before the view ran: a change made meanwhile leaves
         # an entry that the next reader rebuilds.
-        seconds = settings.PAGE_CACHE_SECONDS
-        expires = time.time() + seconds
-        headers = dict(response.items())
-        entry = (generation, expires, response.status_code, headers, response.content)
+        entry = (generation, response.status_code, dict(response.items()), response.content)
         try:
-            cache.set(key, entry, seconds)
+            cache.set(key, entry, settings.PAGE_CACHE_SECONDS)
         except Exception:
             logger.warning("cache unavailable; page not kept", exc_info=True)
         else:
