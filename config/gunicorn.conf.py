@@ -25,9 +25,8 @@ worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
 timeout = 30
 graceful_timeout = 20
 keepalive = 5
-# Recycle workers now and then, so that a slow leak cannot grow without bound. Not often: a new
-# worker starts with empty page shells and local copies (core/shell.py, core/cache.py), and at
-# 50,000 a busy worker restarted every 15 s or so under the benchmark's load.
+# Recycle workers now and then, so that a slow leak cannot grow without bound. Not often: at
+# 50,000 requests a busy worker restarted every 15 s or so under the benchmark's load.
 max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "500000"))
 max_requests_jitter = max_requests // 10
 # One listening socket per worker, so that the kernel spreads new connections evenly. With one

@@ -188,7 +188,7 @@ REDIS_URL = os.environ.get("REDIS_URL", "").strip()
 if REDIS_URL:
     CACHES = {
         "default": {
-            # Django's backend, reusing its Redis client (core/redis_cache.py: performance).
+            # Django's backend with change notices (core/redis_cache.py).
             "BACKEND": "core.redis_cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("DJANGO_CACHE_KEY_PREFIX", "apz"),

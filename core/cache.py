@@ -1,14 +1,18 @@
-"""The content generation, and the caches keyed by it: whole public pages and costly parts.
+"""The page cache: public pages kept whole, each with the content generation it was built in.
 
-Every cached item's key carries the *content generation*, a counter in the shared cache. Any
-save, delete or relation change of a public model raises it (once at once, once more when the
-transaction commits), and so does the passing of a scheduled go-live time: a reader's next
-request then builds its page afresh. Invalidation is exact (nothing public changes without the
-generation changing) and cheap (nothing is deleted; stale entries age out of the cache).
+An anonymous GET of a public page is kept in the cache under its address: the path, the
+language, the query parameters the view reads in a normal order, and the htmx headers. Each
+kept page carries the *content generation*, a counter in the cache that any save, delete or
+relation change of a public record raises (once at once, once more when the transaction
+commits), and so does the passing of a scheduled go-live time. A page of an older generation
+is rebuilt by the reader who finds it, so a change shows on the next request and nothing has
+to be purged. A kept page's ETag answers conditional requests with 304.
 
 With ``REDIS_URL`` the generation and the pages live in Redis, so a publish through one app
-instance is seen by every other. Without it the cache is the process's own memory, which is
-right for one process (``make run``) only.
+instance is seen by every other. Each process also keeps an in-process copy of the generation
+and of the pages it recently served, and hears of every change of the generation through Redis
+pub/sub (``InProcessCopy``), so that a repeat read costs no round trip to Redis. Without Redis
+the cache is the process's own memory, which is right for one process (``make run``) only.
 """
 
 import contextlib
@@ -18,11 +22,9 @@ import os
 import threading
 import time
 from collections import OrderedDict
-from typing import NamedTuple
 
 from django.apps import apps
 from django.conf import settings
-from django.core import signals
 from django.core.cache import cache
 from django.db import DatabaseError, transaction
 from django.db.models.functions import Now
@@ -47,61 +49,28 @@ PUBLIC_APPS = ("core", "zones", "policies")
 # ---------------------------------------------------------------------------------------------
 
 
-# Within one request the generation is read once: a page made of several memoized parts then
-# asks the cache for it once, and its parts all come from the same generation. Outside a
-# request (a command, a worker) nothing is remembered. A change made by the request itself
-# forgets it at once (bump_generation).
-_request_state = threading.local()
-
-
-def request_started(**kwargs) -> None:
-    _request_state.active = True
-    _request_state.generation = None
-
-
-def request_finished(**kwargs) -> None:
-    _request_state.active = False
-    _request_state.generation = None
-    release_build_locks()
-
-
-def content_generation() -> int:
-    """The current generation: on the common path, without a round trip to the cache."""
-    if getattr(_request_state, "active", False):
-        if _request_state.generation is None:
-            _request_state.generation = generation_watch.read()
-        return _request_state.generation
-    return generation_watch.read()
-
-
-def read_generation() -> int:
-    return _read_generation()[0]
-
-
-def _read_generation() -> tuple[int, float]:
-    """The generation and the moment (epoch seconds) the next scheduled record goes live."""
-    values = cache.get_many([GENERATION_KEY, NEXT_CHANGE_KEY])
-    generation = values.get(GENERATION_KEY)
-    next_change = values.get(NEXT_CHANGE_KEY)
-    if generation is None:
-        return _bump_generation()
+def read_generation(*keys: str) -> tuple[int, float, dict]:
+    """The current generation, the moment (epoch seconds) the next scheduled record goes live,
+    and the values of ``keys`` read in the same round trip (none when the generation has just
+    been raised: they belong to an older one)."""
+    values = cache.get_many([GENERATION_KEY, NEXT_CHANGE_KEY, *keys])
+    generation = values.pop(GENERATION_KEY, None)
+    next_change = values.pop(NEXT_CHANGE_KEY, None)
+    if generation is None or (next_change is not None and next_change <= time.time()):
+        # No counter yet, or a scheduled record went live: what was built before is stale.
+        return *_bump_generation(), {}
     if next_change is None:
         next_change = next_scheduled_change()
         cache.set(NEXT_CHANGE_KEY, next_change, None)
-    elif next_change <= time.time():
-        # A scheduled record went live: what was built before shows the public too little.
-        return _bump_generation()
-    return generation, next_change
+    return generation, next_change, values
 
 
 def bump_generation() -> int:
-    """Raise the generation, so that every cached page and part is built afresh."""
+    """Raise the generation, so that every kept page is built afresh."""
     return _bump_generation()[0]
 
 
 def _bump_generation() -> tuple[int, float]:
-    _request_state.generation = None
-    generation_watch.forget()
     try:
         generation = cache.incr(GENERATION_KEY)
     except ValueError:
@@ -110,94 +79,10 @@ def _bump_generation() -> tuple[int, float]:
         generation = cache.incr(GENERATION_KEY)
     next_change = next_scheduled_change()
     cache.set(NEXT_CHANGE_KEY, next_change, None)
+    in_process_copy.forget()
     if getattr(cache, "supports_change_notices", False):
         cache.notify()
     return generation, next_change
-
-
-class GenerationWatch:
-    """This process's copy of the generation, kept until Redis says something changed.
-
-    Reading the generation from Redis on every request cost a round trip: about 70 µs of the
-    worker's CPU and 30 µs of Redis's, on pages that cost well under a millisecond. Instead
-    each process subscribes to the cache's change notices (core/redis_cache.py), and every
-    change of the generation publishes one. Redis delivers a notice to the subscribers before
-    it answers the publisher, and each read first drains the notices already received (a
-    poll of a socket, no round trip), so a publish through any process is seen by the next
-    request of every other, as when each request read Redis. The copy is also dropped when
-    the next scheduled go-live time passes, and at least once a second. Without a cache that
-    carries notices (the local memory cache), or while the subscription is broken, every read
-    goes to the cache.
-    """
-
-    RETRY_SECONDS = 5.0
-    # Read again at least this often anyway, whatever the notices say: a bound on any notice
-    # that could be lost.
-    MAX_AGE_SECONDS = 1.0
-
-    def __init__(self):
-        self.lock = threading.Lock()
-        self.retry_at = 0.0
-        self._drop()
-
-    def _drop(self) -> None:
-        listener = getattr(self, "listener", None)
-        self.listener = None
-        self.owner = None
-        self.known: tuple[int, float] | None = None
-        self.read_at = 0.0
-        if listener is not None:
-            with contextlib.suppress(Exception):
-                listener.close()
-
-    def forget(self) -> None:
-        """This process changed the generation: read it again next time."""
-        self.known = None
-
-    def read(self) -> int:
-        if not getattr(cache, "supports_change_notices", False):
-            return read_generation()
-        # One subscription per process and cache (a fork, or other settings in a test, start
-        # a new one); Django keeps one cache backend per thread, all alike.
-        owner = (os.getpid(), tuple(cache._servers), cache.notice_channel)
-        with self.lock:
-            if self.owner != owner:
-                if self.owner is not None and self.owner[0] != owner[0]:
-                    self.listener = None  # the parent's socket: leave it to the parent
-                self._drop()
-                if time.monotonic() < self.retry_at:
-                    return read_generation()
-                try:
-                    self.listener = cache.listener()
-                except Exception:
-                    logger.warning(
-                        "no change notices from the cache; reading it on every request",
-                        exc_info=True,
-                    )
-                    self.retry_at = time.monotonic() + self.RETRY_SECONDS
-                    return read_generation()
-                self.owner = owner
-            try:
-                # A notice, or a renewed subscription after a lost connection: read again.
-                while self.listener.get_message(timeout=0) is not None:
-                    self.known = None
-            except Exception:
-                logger.warning("change notices interrupted; subscribing again", exc_info=True)
-                self._drop()
-                self.retry_at = time.monotonic() + self.RETRY_SECONDS
-                return read_generation()
-            now = time.monotonic()
-            if (
-                self.known is None
-                or self.known[1] <= time.time()
-                or now - self.read_at > self.MAX_AGE_SECONDS
-            ):
-                self.read_at = now
-                self.known = _read_generation()
-            return self.known[0]
-
-
-generation_watch = GenerationWatch()
 
 
 def next_scheduled_change() -> float:
@@ -244,8 +129,6 @@ def safe_bump() -> None:
 
 def connect_signals() -> None:
     """Called from CoreConfig.ready(): every model of the public apps raises the generation."""
-    signals.request_started.connect(request_started, dispatch_uid="generation-request-started")
-    signals.request_finished.connect(request_finished, dispatch_uid="generation-request-finished")
     for model in apps.get_models():
         if model._meta.app_label not in PUBLIC_APPS or is_history_model(model):
             continue
@@ -266,221 +149,126 @@ def is_history_model(model) -> bool:
 
 
 # ---------------------------------------------------------------------------------------------
-# Costly parts of a page
+# The in-process copy
 # ---------------------------------------------------------------------------------------------
 
 
-class LocalCopies:
-    """This process's copies of what it recently read from or wrote to the shared cache under
-    generation-keyed names (parts, pages).
+class InProcessCopy:
+    """This process's copy of the generation and of the pages it recently served, kept until
+    Redis says the generation changed.
 
-    Such a value never changes: a change of content makes a new generation and new names. So a
-    copy is as good as the shared cache's own, and saves the round trip to Redis and the
-    unpickling of a page, which on a 2-core machine cost more than serving the page. Only the
-    generation itself is read from the shared cache on every request, so that a publish through
-    any process is seen at once. A copy lives no longer than the shared entry would; the least
-    recently used go first.
+    A kept page never changes under its generation, so a copy is as good as Redis's. The
+    process subscribes to the cache's change notices (core/redis_cache.py), and every change
+    of the generation publishes one; Redis delivers it to the subscribers before it answers
+    the publisher, and each lookup first drains the notices already received (a poll of a
+    socket, no round trip), so a publish through any process is seen by the next request of
+    every other. The copy of the generation is also dropped when the next scheduled go-live
+    passes, and at least once a second; the next lookup then reads the page from Redis too,
+    so a copied page outlives the page in Redis by a second at most. Without notices (the
+    local-memory cache), or while the subscription is broken, every lookup reads the cache.
     """
 
-    def __init__(self, max_items: int = 256):
-        self.max_items = max_items
-        self.items: OrderedDict[str, tuple[float, object]] = OrderedDict()
-        self.lock = threading.Lock()
+    MAX_PAGES = 256
+    # Read the generation again at least this often, whatever the notices say: a bound on any
+    # notice that could be lost.
+    MAX_AGE_SECONDS = 1.0
+    RETRY_SECONDS = 5.0
 
-    def get(self, key: str):
+    def __init__(self):
+        self.lock = threading.RLock()
+        self.retry_at = 0.0
+        self.owner = None
+        self.listener = None
+        self.pages: OrderedDict[str, tuple] = OrderedDict()
+        # Counts what made the copy forget the generation: a read that began before one of
+        # them must not set the generation it read.
+        self.forgotten = 0
+        self.forget()
+
+    def forget(self) -> None:
+        """The generation may have changed: read it again next time."""
         with self.lock:
-            found = self.items.get(key)
-            if found is None:
-                return None
-            expires, value = found
-            if expires < time.monotonic():
-                del self.items[key]
-                return None
-            self.items.move_to_end(key)
-            return value
+            self.forgotten += 1
+            self.known: tuple[int, float] | None = None
+            self.read_at = 0.0
 
-    def clear(self) -> None:
+    def lookup(self, key: str) -> tuple[int, tuple | None]:
+        """The current generation, and the page kept under ``key`` for it (or None). A page is
+        kept as (generation, status, headers, body)."""
         with self.lock:
-            self.items.clear()
+            listening = self._listening()
+            known, forgotten = self.known, self.forgotten
+            if listening and known and time.monotonic() - self.read_at < self.MAX_AGE_SECONDS:
+                entry = self.pages.get(key)
+                if known[1] > time.time() and entry is not None and entry[0] == known[0]:
+                    self.pages.move_to_end(key)
+                    return known[0], entry
+        read_at = time.monotonic()
+        generation, next_change, values = read_generation(key)
+        entry = values.get(key)
+        if entry is not None and entry[0] != generation:
+            entry = None
+        if listening:
+            with self.lock:
+                if self.forgotten == forgotten:
+                    self.known, self.read_at = (generation, next_change), read_at
+                if entry is None:
+                    self.pages.pop(key, None)  # gone from Redis: gone here too
+            if entry is not None:
+                self.keep(key, entry)
+        return generation, entry
 
-    def set(self, key: str, value, timeout: float) -> None:
+    def keep(self, key: str, entry: tuple) -> None:
         with self.lock:
-            self.items[key] = (time.monotonic() + timeout, value)
-            self.items.move_to_end(key)
-            while len(self.items) > self.max_items:
-                self.items.popitem(last=False)
+            if self.owner is None:
+                return  # not listening: nothing would tell this copy of a change
+            self.pages[key] = entry
+            self.pages.move_to_end(key)
+            while len(self.pages) > self.MAX_PAGES:
+                self.pages.popitem(last=False)
 
-
-local_copies = LocalCopies()
-
-
-class Kept(NamedTuple):
-    """A value in the shared cache with the moment (epoch seconds) it should be rebuilt."""
-
-    fresh_until: float
-    value: object
-
-
-# A kept value outlives its freshness by this factor of its timeout: after ``fresh_until`` one
-# reader rebuilds it while the others go on reading the kept value, which is of the current
-# generation and so shows the current content (``DJANGO_PAGE_CACHE_SECONDS`` bounds only how
-# long a page built from a lagging replica is served, plus one rebuild).
-GRACE_FACTOR = 1
-# How long a reader holds the right to build a value, and how long the others wait for it
-# before building it themselves: after a publish, one reader per page builds and the crowd
-# waits for it instead of building the same page on every worker at once.
-BUILD_LOCK_SECONDS = 30
-BUILD_WAIT_SECONDS = 5.0
-BUILD_POLL_SECONDS = 0.02
-
-
-def _held_locks() -> set:
-    held = getattr(_request_state, "locks", None)
-    if held is None:
-        held = _request_state.locks = set()
-    return held
-
-
-def _lock_key(key: str) -> str:
-    return f"building:{key}"
-
-
-def _take_build_lock(key: str) -> bool:
-    if cache.add(_lock_key(key), 1, BUILD_LOCK_SECONDS):
-        _held_locks().add(key)
+    def _listening(self) -> bool:
+        """Subscribed to the cache's notices, with those received so far drained (each one
+        drops the known generation). Called with the lock held."""
+        if not getattr(cache, "supports_change_notices", False):
+            return False
+        # One subscription per process and cache: a fork, or other settings in a test, start
+        # a new one. Django keeps one cache backend per thread, all alike.
+        owner = (os.getpid(), tuple(cache._servers), cache.notice_channel)
+        if self.owner != owner:
+            if self.owner is not None and self.owner[0] != owner[0]:
+                self.listener = None  # the parent's socket: leave it to the parent
+            self._drop()
+            if time.monotonic() < self.retry_at:
+                return False
+            try:
+                self.listener = cache.listener()
+            except Exception:
+                logger.warning("no change notices from the cache; reading it on every request")
+                self.retry_at = time.monotonic() + self.RETRY_SECONDS
+                return False
+            self.owner = owner
+        try:
+            # A notice, or a renewed subscription after a lost connection: read again.
+            while self.listener.get_message(timeout=0) is not None:
+                self.forget()
+        except Exception:
+            logger.warning("change notices interrupted; subscribing again", exc_info=True)
+            self._drop()
+            self.retry_at = time.monotonic() + self.RETRY_SECONDS
+            return False
         return True
-    return False
+
+    def _drop(self) -> None:
+        listener, self.listener, self.owner = self.listener, None, None
+        self.pages.clear()
+        self.forget()
+        if listener is not None:
+            with contextlib.suppress(Exception):
+                listener.close()
 
 
-def release_build_lock(key: str) -> None:
-    """Give up the right to build ``key`` (taken by ``shared_get``), if this thread holds it."""
-    held = _held_locks()
-    if key in held:
-        held.discard(key)
-        cache.delete(_lock_key(key))
-
-
-def release_build_locks() -> None:
-    """Give up every build right this thread still holds (a build that failed or kept nothing)."""
-    for key in list(_held_locks()):
-        try:
-            release_build_lock(key)
-        except Exception:
-            logger.warning("cache unavailable; build lock left to expire", exc_info=True)
-
-
-def _copy_locally(key: str, kept: Kept) -> None:
-    remaining = kept.fresh_until - time.time()
-    if remaining > 0:
-        local_copies.set(key, kept.value, remaining)
-
-
-def shared_get(key: str):
-    """A generation-keyed value, or None when the caller is to build it (then ``shared_set``).
-
-    This process's copy first, else the shared cache's (then copied). A value past its
-    freshness is still returned to every reader but one, which gets None and rebuilds it. A
-    value nobody has is built by one reader; the others wait up to ``BUILD_WAIT_SECONDS`` for
-    it, and build it themselves only if it has not come.
-    """
-    value = local_copies.get(key)
-    if value is not None:
-        return value
-    kept = cache.get(key)
-    if isinstance(kept, Kept):
-        if kept.fresh_until > time.time():
-            _copy_locally(key, kept)
-            return kept.value
-        # Past its freshness: one reader rebuilds, the rest read on.
-        return None if _take_build_lock(key) else kept.value
-    if _take_build_lock(key):
-        return None
-    deadline = time.monotonic() + BUILD_WAIT_SECONDS
-    while time.monotonic() < deadline:
-        time.sleep(BUILD_POLL_SECONDS)
-        kept = cache.get(key)
-        if isinstance(kept, Kept):
-            _copy_locally(key, kept)
-            return kept.value
-        if _take_build_lock(key):
-            return None  # the builder gave up (its page was not to be kept): build it here
-    return None
-
-
-def shared_set(key: str, value, timeout: float) -> None:
-    kept = Kept(time.time() + timeout, value)
-    cache.set(key, kept, timeout * (1 + GRACE_FACTOR))
-    local_copies.set(key, value, timeout)
-    release_build_lock(key)
-
-
-def digest(*parts) -> str:
-    return hashlib.sha256("\x1f".join(str(part) for part in parts).encode()).hexdigest()[:32]
-
-
-class MemoSlot:
-    """Where ``memoize`` keeps one value, for a caller that must check something before it
-    may build it (a 304, a 400): ``get()``, then build, then ``set()``.
-
-    The slot's key carries the generation read when the slot is made, before the build, so a
-    change during the build leaves the value in an old slot that no reader asks for.
-    """
-
-    def __init__(self, namespace: str, key):
-        self.namespace = namespace
-        self.cache_key = None
-        if settings.PAGE_CACHE_SECONDS <= 0:
-            return  # caching is off: build every time, as memoize does
-        try:
-            self.cache_key = f"part:{namespace}:{content_generation()}:{digest(key)}"
-        except Exception:
-            logger.warning("cache unavailable; %s not kept", namespace, exc_info=True)
-            self.cache_key = None
-
-    def get(self):
-        if self.cache_key is None:
-            return None
-        try:
-            return shared_get(self.cache_key)
-        except Exception:
-            logger.warning("cache unavailable; %s not read", self.namespace, exc_info=True)
-            return None
-
-    def set(self, value, timeout: int | None = None) -> None:
-        if self.cache_key is None:
-            return
-        timeout = settings.PAGE_CACHE_SECONDS if timeout is None else timeout
-        try:
-            shared_set(self.cache_key, value, timeout)
-        except Exception:
-            logger.warning("cache unavailable; %s not kept", self.namespace, exc_info=True)
-
-    def release(self) -> None:
-        """Nothing is to be kept after all (the build failed): let another reader build it."""
-        if self.cache_key is None:
-            return
-        try:
-            release_build_lock(self.cache_key)
-        except Exception:
-            logger.warning("cache unavailable; build lock left to expire", exc_info=True)
-
-
-def memoize(namespace: str, key, build, timeout: int | None = None):
-    """``build()``'s value, kept until the content changes (or ``timeout`` seconds pass).
-
-    ``key`` must name everything the value depends on besides the content: the query, the
-    language, the page. The cache being down costs the caching, never the answer.
-    """
-    slot = MemoSlot(namespace, key)
-    value = slot.get()
-    if value is None:
-        try:
-            value = build()
-        except BaseException:
-            slot.release()
-            raise
-        slot.set(value, timeout)
-    return value
+in_process_copy = InProcessCopy()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -489,8 +277,8 @@ def memoize(namespace: str, key, build, timeout: int | None = None):
 
 
 class PageCacheMiddleware:
-    """Serve anonymous GETs of public pages from the cache, and answer a
-    conditional request whose ETag is current with 304 before any view runs.
+    """Serve anonymous GETs of public pages from the cache, and answer a conditional request
+    whose ETag is current with 304 before any view runs.
 
     Sits below the security, CSP and logging middleware, so a cached answer gets the same
     headers as a fresh one. Never caches: signed-in users (a session cookie or an
@@ -510,39 +298,37 @@ class PageCacheMiddleware:
         if key is None:
             return self.get_response(request)
         try:
-            entry = shared_get(key)
+            generation, entry = in_process_copy.lookup(key)
+        except DatabaseError:
+            return self.get_response(request)  # the view answers for the database (503)
         except Exception:
             logger.warning("cache unavailable; serving without it", exc_info=True)
             return self.get_response(request)
         if entry is not None:
-            status, headers, content = entry
+            _, status, headers, content = entry
             response = HttpResponse(content, status=status, headers=headers)
             response[self.HIT_HEADER] = "hit"
             return self.conditional(request, response)
         response = self.get_response(request)
-        if request.method == "GET" and self.storable(request, response):
-            if not response.has_header("ETag"):
-                set_response_etag(response)
-            headers = dict(response.items())
-            try:
-                shared_set(
-                    key,
-                    (response.status_code, headers, response.content),
-                    settings.PAGE_CACHE_SECONDS,
-                )
-            except Exception:
-                logger.warning("cache unavailable; page not kept", exc_info=True)
-            response[self.HIT_HEADER] = "miss"
-            return self.conditional(request, response)
+        if request.method != "GET" or not self.storable(request, response):
+            return response
+        if not response.has_header("ETag"):
+            set_response_etag(response)
+        # Kept with the generation read before the view ran: a change made meanwhile leaves
+        # an entry that the next reader rebuilds.
+        entry = (generation, response.status_code, dict(response.items()), response.content)
         try:
-            release_build_lock(key)  # nothing kept: the next reader of this address builds
+            cache.set(key, entry, settings.PAGE_CACHE_SECONDS)
         except Exception:
-            logger.warning("cache unavailable; build lock left to expire", exc_info=True)
-        return response
+            logger.warning("cache unavailable; page not kept", exc_info=True)
+        else:
+            in_process_copy.keep(key, entry)
+        response[self.HIT_HEADER] = "miss"
+        return self.conditional(request, response)
 
     @staticmethod
     def conditional(request, response):
-        if request.method not in ("GET", "HEAD") or not response.has_header("ETag"):
+        if not response.has_header("ETag"):
             return response
         return get_conditional_response(request, etag=response["ETag"], response=response)
 
@@ -554,33 +340,21 @@ class PageCacheMiddleware:
         cookies = request.COOKIES
         if settings.SESSION_COOKIE_NAME in cookies or "messages" in cookies:
             return None
-        if "Authorization" in request.headers:
-            return None
-        bypass = getattr(settings, "BENCH_CACHE_BYPASS_HEADER", None)
-        if bypass and request.META.get(bypass):
-            return None
         headers = request.headers
-        try:
-            generation = content_generation()
-        except DatabaseError:
-            return None  # the view answers for the database (503)
-        except Exception:
-            logger.warning("cache unavailable; serving without it", exc_info=True)
+        if "Authorization" in headers:
             return None
-        return "page:{}:{}".format(
-            generation,
-            digest(
-                request.scheme,
-                request.get_host(),
-                request.path,
-                normal_query(request),
-                translation.get_language(),
-                headers.get("HX-Request", ""),
-                headers.get("HX-Target", ""),
-                headers.get("HX-Boosted", ""),
-                headers.get("HX-History-Restore-Request", ""),
-            ),
+        parts = (
+            request.scheme,
+            request.get_host(),
+            request.path,
+            normal_query(request),
+            translation.get_language(),
+            headers.get("HX-Request", ""),
+            headers.get("HX-Target", ""),
+            headers.get("HX-Boosted", ""),
+            headers.get("HX-History-Restore-Request", ""),
         )
+        return "page:" + hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:32]
 
     @staticmethod
     def excluded(request) -> bool:

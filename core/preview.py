@@ -19,8 +19,8 @@ from core.models import may_see_drafts
 class PreviewMixin:
     #: The model whose view permission a previewer needs.
     preview_model = None
-    #: A preview shows what the public must not see: never kept in a cache (core.views).
-    memo_namespace = None
+    #: A preview shows what the public must not see, and ignores ``?as_of=`` (core.versions).
+    preview = True
 
     def dispatch(self, request, *args, **kwargs):
         user = request.user

@@ -8,7 +8,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import DetailView, TemplateView
 
-from core.cache import memoize
 from core.charts import PALETTE, Series, stacked_bar_chart
 from core.dates import counts_by_year, period_counts
 from core.filters import chinese_active
@@ -25,7 +24,7 @@ from core.search import (
     search_query,
 )
 from core.versions.views import AsOfMixin
-from core.views import FilteredListView, MemoizedDetailMixin, filter_key
+from core.views import FilteredListView
 from policies.filters import PolicyFilter
 from policies.models import (
     LISTING_DEFERRED,
@@ -149,7 +148,6 @@ class PolicyListView(FilteredListView):
     filterset_class = PolicyFilter
     template_name = "policies/policy_list.html"
     paginate_by = 20
-    memo_namespace = "policies"
     search_count_cap = COUNT_CAP
 
     def get_base_queryset(self):
@@ -166,26 +164,17 @@ class PolicyListView(FilteredListView):
         return context
 
     def issued_counts(self) -> list[tuple[str, int]]:
-        """The date facet's counts, as /api/v1/policies/facets/?bucket=month gives them; kept
-        per content generation for the filters that select the same documents."""
-        filterset = self.facet_filterset()
-        key = filter_key(filterset)
-        if key is None:
-            return []
-        return memoize("issued", key, lambda: filterset.issued_counts("month"))
+        """The date facet's counts, as /api/v1/policies/facets/?bucket=month gives them."""
+        return self.facet_filterset().issued_counts("month")
 
 
-class PolicyDetailView(AsOfMixin, MemoizedDetailMixin, DetailView):
+class PolicyDetailView(AsOfMixin, DetailView):
     """One document. Subclassed by the admin's preview, which widens ``get_queryset``."""
 
     template_name = "policies/policy_detail.html"
     context_object_name = "document"
-    memo_namespace = "policy"
     # A past version, and the page of the document's relations.
     query_parameters = ("as_of", "page")
-
-    def page_context(self) -> dict:
-        return {"feed_query": ""}
 
     def get_queryset(self):
         return PolicyDocument.objects.published().for_detail()

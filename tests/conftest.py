@@ -4,8 +4,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.utils import translation
 
-from core.cache import content_generation
-from core.shell import shells
+from core.cache import read_generation
 from policies.demo import demo_load
 
 
@@ -25,10 +24,9 @@ def _english_by_default():
 
 @pytest.fixture(autouse=True)
 def _empty_cache():
-    """Each test starts with an empty cache: pages another test cached describe another database,
-    and page shells another test kept may come from other settings."""
+    """Each test starts with an empty cache: pages another test cached describe another
+    database."""
     cache.clear()
-    shells.clear()
     # A transactional test's flush gives content types new ids; forget the old ones.
     ContentType.objects.clear_cache()
     return
@@ -38,6 +36,6 @@ def _empty_cache():
 def warm_generation(db):
     """The content generation known to the cache, as on a running site, so that a query count
     measures the page and not the one query that works out when the next go-live is due."""
-    content_generation()
+    read_generation()
     # A running process has looked up the content types (a record's versions need them).
     ContentType.objects.get_for_models(*apps.get_models())

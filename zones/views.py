@@ -8,7 +8,7 @@ from django.views.generic import DetailView, ListView
 from core.charts import PALETTE, Series, stacked_bar_chart
 from core.models import Source
 from core.versions.views import AsOfMixin
-from core.views import FilteredListView, MemoizedDetailMixin, by_name
+from core.views import FilteredListView, by_name
 from zones.filters import ZoneFilter
 from zones.geojson import places_collection
 from zones.models import Batch, FocusArea, Program, Zone
@@ -61,7 +61,6 @@ class ZoneListView(FilteredListView):
     filterset_class = ZoneFilter
     template_name = "zones/zone_list.html"
     paginate_by = 24
-    memo_namespace = "zones"
 
     @property
     def map_view(self) -> bool:
@@ -73,9 +72,6 @@ class ZoneListView(FilteredListView):
 
     def get_base_queryset(self):
         return Zone.objects.published()
-
-    def page_context(self) -> dict:
-        return {**super().page_context(), "map_view": self.map_view}
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -89,16 +85,12 @@ class ZoneListView(FilteredListView):
         return context
 
 
-class ZoneDetailView(AsOfMixin, MemoizedDetailMixin, DetailView):
+class ZoneDetailView(AsOfMixin, DetailView):
     """One zone. Subclassed by the admin's preview, which widens ``get_queryset``."""
 
     template_name = "zones/zone_detail.html"
     context_object_name = "zone"
-    memo_namespace = "zone"
     query_parameters = ("as_of",)
-
-    def page_context(self) -> dict:
-        return {"feed_query": f"zone={self.kwargs['slug']}"}
 
     def get_queryset(self):
         return (

@@ -28,7 +28,6 @@ from django.utils.cache import patch_vary_headers
 from django.utils.http import http_date
 from django.utils.translation import get_language
 
-from core.cache import memoize
 from core.models import Publishable
 from core.services import working_copy_of
 
@@ -91,11 +90,18 @@ def data_version() -> DataVersion:
     )
 
 
+def request_data_version(request) -> DataVersion:
+    """The data version, read once per request, so that a list's ETag and its ``data_as_of``
+    agree."""
+    if not hasattr(request, "data_version"):
+        request.data_version = data_version()
+    return request.data_version
+
+
 def data_as_of() -> datetime | None:
-    """When the register's data last changed (the latest save, delete or go-live): the API's
-    Last-Modified and ``data_as_of``, and the pages' "Data as of". Read once per content
-    generation."""
-    return memoize("data-version", "", data_version).last_modified
+    """When the register's data last changed (the latest save, delete or go-live): the pages'
+    "Data as of", the same moment as the API's Last-Modified and ``data_as_of``."""
+    return data_version().last_modified
 
 
 def audience(request) -> str:

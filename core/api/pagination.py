@@ -7,9 +7,9 @@ from rest_framework.exceptions import NotFound
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 
-from core.api.conditional import data_as_of
+from core.api.conditional import request_data_version
 from core.api.exceptions import InvalidParameters
-from core.views import MemoizedCountPaginator
+from core.views import CappedCountPaginator
 
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
@@ -67,10 +67,7 @@ class RegisterPagination(PageNumberPagination):
     def paginate_queryset(self, queryset, request, view=None):
         self.request = request
         page_number, page_size = self.validate(request)
-        # A public list counts its results once per content generation (core.views).
-        paginator = MemoizedCountPaginator(
-            queryset, page_size, count_key=getattr(view, "count_key", None)
-        )
+        paginator = CappedCountPaginator(queryset, page_size)
         try:
             self.page = paginator.page(page_number)
         except InvalidPage as exc:
@@ -81,7 +78,8 @@ class RegisterPagination(PageNumberPagination):
         return list(self.page)
 
     def get_paginated_response(self, data, **extra):
-        as_of = data_as_of()
+        # When the register's data last changed, as Last-Modified says (core.api.conditional).
+        as_of = request_data_version(self.request).last_modified
         return Response(
             {
                 "data_as_of": as_of.isoformat(timespec="seconds") if as_of else None,

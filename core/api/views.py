@@ -9,12 +9,12 @@ optimistic concurrency) hold here too.
 import hashlib
 
 from django.db import transaction
-from django.http import HttpResponse, HttpResponsePermanentRedirect
+from django.http import HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import Resolver404, resolve
 from django.utils.cache import get_conditional_response
-from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.renderers import JSONRenderer
@@ -28,6 +28,7 @@ from core.api.conditional import (
     data_version,
     edit_version,
     make_etag,
+    request_data_version,
     set_validators,
     versions_in_if_match,
 )
@@ -42,10 +43,8 @@ from core.api.negotiation import RegisterContentNegotiation
 from core.api.pagination import RegisterPagination
 from core.api.permissions import RegisterPermissions
 from core.api.renderers import csv_response
-from core.cache import MemoSlot, memoize
 from core.models import Publishable
 from core.services import record_publish, record_submit, record_withdraw
-from core.views import filter_key
 
 SLUG_PATTERN = r"[-a-zA-Z0-9_]+"
 
@@ -67,8 +66,6 @@ class RegisterViewSetBase(viewsets.GenericViewSet):
     list_renderer_classes = [JSONRenderer]
     csv_export = None  # a core.api.csv.CsvExport
     filterset = None
-    # What the list's total is memoized by (core.views.MemoizedCountPaginator); None: counted.
-    count_key = None
     # The serializer of one record read on its own (and of the answer to a write).
     detail_serializer_class = None
 
@@ -113,12 +110,8 @@ class RegisterViewSetBase(viewsets.GenericViewSet):
     # -- conditional GET -------------------------------------------------------------------
 
     def not_modified_or_validators(self, request, record_version=None):
-        """(a 304 response or None, the ETag, the data version) for the current request.
-
-        The data version is read once per content generation (core.cache): every change it
-        follows (a save, a delete, a go-live passing) raises the generation too.
-        """
-        version = memoize("data-version", "", data_version)
+        """(a 304 response or None, the ETag, the data version) for the current request."""
+        version = request_data_version(request)
         etag = make_etag(
             request,
             version,
@@ -155,22 +148,6 @@ class RegisterViewSet(RegisterViewSetBase):
 
     def list(self, request, *args, **kwargs):
         output = request.accepted_renderer.format
-        # A public JSON page is kept until the content changes (core.cache), keyed by all it
-        # depends on: the absolute address (its links repeat it), the representation and the
-        # language. A kept page was built from these very parameters in this generation, so
-        # they were valid: only the conditional check remains before it is served.
-        slot = None
-        if output == "json" and audience(request) == "public":
-            slot = MemoSlot(
-                f"api-list:{self.basename}",
-                (request.build_absolute_uri(), request.accepted_media_type, get_language()),
-            )
-            kept = slot.get()
-            if kept is not None:
-                not_modified, etag, version = self.not_modified_or_validators(request)
-                response = not_modified or HttpResponse(kept[0], content_type=kept[1])
-                set_validators(response, etag, version)
-                return response
         errors = {}
         try:
             queryset = self.filter_queryset(self.get_queryset())
@@ -195,27 +172,11 @@ class RegisterViewSet(RegisterViewSetBase):
         elif output == "geojson":
             response = Response(self.geojson(request, queryset))
         else:
-            if slot is not None and self.filterset is not None:
-                self.count_key = filter_key(self.filterset)
             page = self.paginate_queryset(self.for_list(queryset))
             serializer = self.get_serializer(page, many=True)
             response = self.get_paginated_response(serializer.data)
-            if slot is not None:
-                body, content_type = self.rendered(request, response)
-                slot.set((body, content_type))
-                response = HttpResponse(body, content_type=content_type)
         set_validators(response, etag, version)
         return response
-
-    def rendered(self, request, response) -> tuple[bytes, str]:
-        """The body and content type DRF would send for ``response``."""
-        renderer = request.accepted_renderer
-        context = self.get_renderer_context()
-        body = renderer.render(response.data, request.accepted_media_type, context)
-        content_type = renderer.media_type
-        if renderer.charset:
-            content_type = f"{content_type}; charset={renderer.charset}"
-        return bytes(body), content_type
 
     def retrieve(self, request, *args, **kwargs):
         record_version = None

@@ -1,7 +1,5 @@
 """Template tags of the public site: languages, alternates, fallbacks and safe Markdown."""
 
-import threading
-from collections import OrderedDict
 from dataclasses import dataclass
 from functools import lru_cache
 from urllib.parse import urlsplit, urlunsplit
@@ -38,57 +36,6 @@ def translate_url(url: str, language: str) -> str:
 def _translated_path(path: str, language: str, urlconf, script_prefix: str) -> str:
     # The URLconf and the script prefix are part of the key: they decide the answer too.
     return django_translate_url(path, language)
-
-
-# The page frame's fragments, each rendered once per process for each combination of what it
-# varies on (see {% frame %}); the least recently used go first.
-_FRAMES: OrderedDict[tuple, str] = OrderedDict()
-_FRAMES_LOCK = threading.Lock()
-MAX_FRAMES = 2048
-
-
-@register.tag("frame")
-def do_frame(parser, token):
-    """``{% frame name var … %}…{% endframe %}``: a part of the page frame (the navigation,
-    the footer, the page's addresses in each language) that depends on nothing but the code,
-    the URLconf and the variables named, never on the register's content.
-
-    It is rendered once per process and reused, without a cache server: the frame costs more
-    to render than the rest of a page whose content is memoized (core.cache), and it cannot go
-    stale, since nothing an editor does changes it.
-    """
-    bits = token.split_contents()
-    if len(bits) < 2:
-        raise template.TemplateSyntaxError("'frame' needs a name.")
-    nodelist = parser.parse(("endframe",))
-    parser.delete_first_token()
-    return FrameNode(nodelist, bits[1], [parser.compile_filter(bit) for bit in bits[2:]])
-
-
-class FrameNode(template.Node):
-    def __init__(self, nodelist, name: str, vary_on: list):
-        self.nodelist = nodelist
-        self.name = name
-        self.vary_on = vary_on
-
-    def render(self, context):
-        key = (
-            self.name,
-            get_urlconf(),
-            get_script_prefix(),
-            *(str(variable.resolve(context)) for variable in self.vary_on),
-        )
-        with _FRAMES_LOCK:
-            html = _FRAMES.get(key)
-            if html is not None:
-                _FRAMES.move_to_end(key)
-                return html
-        html = self.nodelist.render(context)
-        with _FRAMES_LOCK:
-            _FRAMES[key] = html
-            while len(_FRAMES) > MAX_FRAMES:
-                _FRAMES.popitem(last=False)
-        return html
 
 
 @register.simple_tag

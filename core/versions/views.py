@@ -73,10 +73,10 @@ def withdrawn_response(request, model, slug: str):
 
 class AsOfMixin:
     """For a record's public page: ``?as_of=`` reads a past version, and a withdrawn record's
-    address answers 410 with its versions. Previews (no ``memo_namespace``) are left alone."""
+    address answers 410 with its versions. Previews are left alone."""
 
     def get(self, request, *args, **kwargs):
-        if not getattr(self, "memo_namespace", None):
+        if getattr(self, "preview", False):
             return super().get(request, *args, **kwargs)
         model = self.get_queryset().model
         if "as_of" in request.GET:

@@ -67,8 +67,7 @@ def test_a_304_reads_no_records(api, django_assert_max_num_queries):
     etag = api.get("/api/v1/zones/?program=miit")["ETag"]
     detail_etag = api.get("/api/v1/zones/miit-beijing/")["ETag"]
 
-    # At most: the program filter's value is checked (1), then the data version is read (1);
-    # the page cache, or the page and data version kept for this generation, may answer first.
+    # At most: the program filter's value is checked (1), then the data version is read (1).
     with django_assert_max_num_queries(2):
         assert api.get("/api/v1/zones/?program=miit", HTTP_IF_NONE_MATCH=etag).status_code == 304
     # At most the record's version (1) and the data version (1).

@@ -11,7 +11,6 @@ from django.test import override_settings
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
-from core.cache import memoize
 from core.models import Status
 from tests.factories import PolicyDocumentFactory, ZoneFactory
 
@@ -142,21 +141,6 @@ def test_pages_still_answer_when_the_cache_is_down(client):
     response = client.get("/policies/")
     assert response.status_code == 200
     assert "Notice on resilience" in titles_seen(response)
-    assert memoize("test", "key", lambda: 42) == 42
-
-
-def test_memoized_parts_are_rebuilt_after_a_change():
-    calls = []
-
-    def build():
-        calls.append(1)
-        return len(calls)
-
-    assert memoize("facets", "q=1", build) == 1
-    assert memoize("facets", "q=1", build) == 1
-    assert memoize("facets", "q=2", build) == 2
-    PolicyDocumentFactory()
-    assert memoize("facets", "q=1", build) == 3
 
 
 @pytest.mark.parametrize("parameter", ["validity=in_force", "doc_type=plan"])

@@ -1,10 +1,7 @@
-"""The costly parts of public pages and API lists are built once per content generation.
-
-The page cache is asked to step aside here (as ``make bench`` asks it, with the header named in
-``BENCH_CACHE_BYPASS_HEADER``), so that what is tested is the view and the parts it memoizes:
-the browse partial of a list (results, total, facet counts), the parts of a record's page, a
-public API page. A reader must see every publish and withdrawal at once, in the same page, and
-a draft never reaches a memoized part, not even through a staff preview.
+"""What a reader sees after an edit: every publish and withdrawal shows on the next read of
+every page it touches (the results, the total, the facet counts, a record's page, an API
+list), through the page cache; a draft never reaches a public page, not even after a staff
+preview; each address and language keeps its own links.
 """
 
 import re
@@ -18,22 +15,11 @@ from policies.models import DocumentRelation, DocumentType, RelationKind
 from tests import newsroom
 from tests.factories import PolicyDocumentFactory, ZoneFactory
 
-pytestmark = [
-    pytest.mark.django_db,
-    pytest.mark.usefixtures("bypass_setting"),
-]
-
-BYPASS = {"X-Bench-Cache-Bypass": "1"}
-
-
-@pytest.fixture
-def bypass_setting():
-    with override_settings(BENCH_CACHE_BYPASS_HEADER="HTTP_X_BENCH_CACHE_BYPASS"):
-        yield
+pytestmark = pytest.mark.django_db
 
 
 def get(client, path, **headers):
-    return client.get(path, headers={**BYPASS, **headers})
+    return client.get(path, headers=headers)
 
 
 def facet_count(html: str, name: str, value: str) -> int | None:
@@ -44,19 +30,6 @@ def facet_count(html: str, name: str, value: str) -> int | None:
 
 def result_heading(html: str) -> str:
     return re.search(r'<h2 id="results-heading">([^<]*)</h2>', html).group(1).strip()
-
-
-def test_a_repeat_read_builds_nothing_again(client, django_assert_num_queries):
-    PolicyDocumentFactory(title_en="Notice on compute vouchers")
-    first = get(client, "/policies/?doc_type=notice")
-    assert first.status_code == 200
-
-    with django_assert_num_queries(0):
-        again = get(client, "/policies/?doc_type=notice")
-
-    assert again.status_code == 200
-    assert again.content == first.content
-    assert "X-Page-Cache" not in again  # the page cache stood aside: the view answered
 
 
 def test_a_publish_updates_the_results_the_total_and_the_facet_counts(client):
@@ -76,12 +49,12 @@ def test_a_publish_updates_the_results_the_total_and_the_facet_counts(client):
     assert facet_count(after, "doc_type", "letter") == 2
     assert result_heading(after) == "2 documents"
     assert "Letter on data exchanges" in after
-    # Another page of the same results shares the memoized total: it is the new one too.
+    # Another order of the same results has the new total too.
     second_order = get(client, "/policies/?ordering=title").content.decode()
     assert result_heading(second_order) == "2 documents"
 
 
-def test_a_withdrawal_leaves_no_trace_in_any_memoized_part(client):
+def test_a_withdrawal_leaves_no_trace_on_any_page(client):
     kept = PolicyDocumentFactory(title_en="Notice on model registries")
     gone = PolicyDocumentFactory(title_en="Notice on robot pilots")
     assert "Notice on robot pilots" in get(client, "/policies/").content.decode()
@@ -102,7 +75,7 @@ def test_a_withdrawal_leaves_no_trace_in_any_memoized_part(client):
     assert listed["count"] == 1
 
 
-def test_a_memoized_api_page_keeps_its_etag_and_answers_304(client):
+def test_an_api_page_keeps_its_etag_and_answers_304_until_a_change(client):
     PolicyDocumentFactory()
     first = get(client, "/api/v1/policies/")
     again = get(client, "/api/v1/policies/")
@@ -147,7 +120,7 @@ def test_a_staff_preview_of_a_draft_never_reaches_the_public(client):
     assert get(client, public_url).status_code == 404
 
     staff = newsroom.client_for(newsroom.editor())
-    preview = staff.get(f"/admin/preview/policies/{document.slug}/", headers=BYPASS)
+    preview = staff.get(f"/admin/preview/policies/{document.slug}/")
     assert preview.status_code == 200
     assert "Notice on secret pilots" in preview.content.decode()
 
@@ -227,7 +200,7 @@ def test_a_much_cited_document_pages_through_its_relations(client):
     assert get(client, f"/policies/{founding.slug}/?page=x").status_code == 200
 
 
-# -- the page frame, rendered once per process ------------------------------------------------
+# -- the navigation and the footer -----------------------------------------------------------
 
 
 def current_section(html: str) -> list[str]:
@@ -259,7 +232,7 @@ def test_the_navigation_marks_the_section_of_each_page_in_each_language(client):
 # -- the Redis backend production uses (core/redis_cache.py) ----------------------------------
 
 
-def test_parts_kept_in_redis_are_served_and_rebuilt_after_a_publish(client):
+def test_pages_kept_in_redis_are_served_and_rebuilt_after_a_publish(client):
     from django.core.cache import caches
 
     prefix = f"apz-test-{uuid.uuid4().hex}"
@@ -291,7 +264,7 @@ def test_parts_kept_in_redis_are_served_and_rebuilt_after_a_publish(client):
             client.delete(key)
 
 
-# -- the shell around the parts (core/shell.py) -------------------------------------------------
+# -- what surrounds the content: title, links, language switch -------------------------------
 
 
 def head_links(html: str) -> dict[str, str]:
@@ -307,7 +280,7 @@ def test_a_renamed_zone_shows_its_new_name_everywhere_on_its_next_read(client):
     zone = ZoneFactory(slug="renamed-zone", name_en="Old Harbour", summary_en="Old summary text.")
     before = get(client, f"/zones/{zone.slug}/").content.decode()
     assert "<title>Old Harbour · AI Pilot Zones</title>" in before
-    assert get(client, f"/zones/{zone.slug}/").content.decode() == before  # the kept shell
+    assert get(client, f"/zones/{zone.slug}/").content.decode() == before
 
     zone.name_en = "New Harbour"
     zone.summary_en = "New summary text."
@@ -326,7 +299,7 @@ def test_a_renamed_zone_shows_its_new_name_everywhere_on_its_next_read(client):
 def test_each_address_keeps_its_own_links_and_language_switch(client):
     first = ZoneFactory(slug="first-zone", name_en="First")
     second = ZoneFactory(slug="second-zone", name_en="Second")
-    for _ in range(2):  # the second round is served from the kept shells
+    for _ in range(2):  # the second round is served from the page cache
         pages = {
             path: get(client, path).content.decode()
             for path in (
@@ -355,7 +328,7 @@ def test_each_address_keeps_its_own_links_and_language_switch(client):
         assert 'href="/zones/first-zone/"' in switch
 
 
-def test_a_list_page_from_its_shell_shows_the_current_results_and_total(client):
+def test_a_list_page_read_again_after_a_publish_shows_the_new_results_and_total(client):
     PolicyDocumentFactory(title_en="Notice on data labelling")
     first = get(client, "/policies/?q=labelling").content.decode()
     assert result_heading(first) == "1 document"
