@@ -4,6 +4,7 @@ from django.db.models import Prefetch
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from core.admin.facets import GroupedChoicesFieldListFilter, GroupedRelatedFieldListFilter
 from core.admin.forms import PartialDateField, PublishableForm, partial_date_help
 from core.admin.history import HistoryChild
 from core.admin.imports import NewsroomImportExportMixin
@@ -124,12 +125,12 @@ class PolicyDocumentAdmin(NewsroomImportExportMixin, PublishableAdminMixin, Tran
     ]
     list_filter = [
         PublicationFilter,
-        "doc_type",
-        "validity",
-        "authorities",
-        "programs",
+        ("doc_type", GroupedChoicesFieldListFilter),
+        ("validity", GroupedChoicesFieldListFilter),
+        ("authorities", GroupedRelatedFieldListFilter),
+        ("programs", GroupedRelatedFieldListFilter),
         ("batch", RelatedSelectListFilter),
-        "zones__province",
+        ("zones__province", GroupedRelatedFieldListFilter),
         year_filter("issued_on", _("year published")),
     ]
     search_fields = [
