@@ -35,7 +35,7 @@ from policies.models import (
 )
 from zones.filters import ZoneFilter
 from zones.models import Program, Zone
-from zones.views import designations_chart, program_colours, zones_geojson
+from zones.views import designations_chart, map_zones, program_colours, zones_geojson
 
 SUMMARY_WORDS = 45
 
@@ -94,12 +94,8 @@ class HomeView(TemplateView):
     template_name = "home.html"
 
     def get_context_data(self, **kwargs):
-        zones = list(
-            Zone.objects.published()
-            .select_related("program", "batch", "province")
-            .order_by("approved_on", "slug")
-        )
         programs = list(Program.objects.published().for_listing().order_by("slug"))
+        zones = map_zones(Zone.objects.published().order_by("approved_on", "slug"), programs)
         colours = program_colours(programs)
         # The counts /api/v1/policies/facets/ gives by year.
         documents_by_year = period_counts(PolicyDocument.objects.published(), "issued_on")
