@@ -8,6 +8,8 @@ the same counts in one pass. Each record counts once per option, however many li
 """
 
 from django.contrib import admin
+from django.contrib.admin.utils import lookup_spawns_duplicates
+from django.db import connections
 from django.db.models import Count, F
 
 
@@ -20,25 +22,50 @@ def filtered_records(list_filter, changelist):
     return queryset.order_by().prefetch_related(None)
 
 
-def counts_by(queryset, value) -> dict:
-    """How many distinct records each value of ``value`` (a field path or an expression) has."""
+def counts_by(queryset, value, *, distinct: bool = False) -> dict:
+    """How many records each value of ``value`` (a field path or an expression) has.
+
+    ``distinct`` for a path through a many-to-many relation, where a record can reach one value
+    by several links: the (value, record) pairs are made distinct by hashing, then counted,
+    which is cheaper than ``COUNT(DISTINCT ...)``, whose sort PostgreSQL cannot hash.
+    """
     if isinstance(value, str):
         value = F(value)
-    rows = (
-        queryset.annotate(facet_value=value)
-        .values("facet_value")
-        .annotate(count=Count("pk", distinct=True))
-        .values_list("facet_value", "count")
-    )
-    return dict(rows)
+    rows = queryset.annotate(facet_value=value)
+    if not distinct:
+        grouped = rows.values("facet_value").annotate(count=Count("pk"))
+        return dict(grouped.values_list("facet_value", "count"))
+    pairs_sql, params = rows.values("facet_value", "pk").distinct().query.sql_with_params()
+    with connections[queryset.db].cursor() as cursor:
+        cursor.execute(
+            f"SELECT pairs.facet_value, COUNT(*) FROM ({pairs_sql}) pairs GROUP BY 1", params
+        )
+        return dict(cursor.fetchall())
 
 
 class GroupedRelatedFieldListFilter(admin.RelatedFieldListFilter):
     """A filter by a related record (also through a many-to-many or a longer path), counted by
-    grouping."""
+    grouping. Its choices are read once per request: counting builds the change list's filters
+    again for each filter counted."""
+
+    def field_choices(self, field, request, model_admin):
+        cache = request.__dict__.setdefault("_list_filter_choices", {})
+        key = (model_admin.model, self.field_path)
+        if key not in cache:
+            cache[key] = self.read_field_choices(field, request, model_admin)
+        return cache[key]
+
+    def read_field_choices(self, field, request, model_admin):
+        return super().field_choices(field, request, model_admin)
 
     def get_facet_queryset(self, changelist):
-        counts = counts_by(filtered_records(self, changelist), self.field_path)
+        # A record links to a related record once (a many-to-many's pairs are unique), but may
+        # reach one of its parents (a zone's province) by several links.
+        duplicates = "__" in self.field_path and lookup_spawns_duplicates(
+            changelist.lookup_opts, self.field_path
+        )
+        records = filtered_records(self, changelist)
+        counts = counts_by(records, self.field_path, distinct=duplicates)
         facets = {f"{pk}__c": counts.get(pk, 0) for pk, _label in self.lookup_choices}
         facets["__c"] = counts.get(None, 0)
         return facets

@@ -314,9 +314,14 @@ def year_filter(field_name: str, title):
         parameter_name = f"{field_name}_year"
 
         def lookups(self, request, model_admin):
-            bounds = model_admin.model._base_manager.aggregate(
-                first=Min(field_name), last=Max(field_name)
-            )
+            # Read once per request: counting builds the change list's filters again.
+            cache = request.__dict__.setdefault("_list_filter_choices", {})
+            key = (model_admin.model, field_name)
+            if key not in cache:
+                cache[key] = model_admin.model._base_manager.aggregate(
+                    first=Min(field_name), last=Max(field_name)
+                )
+            bounds = cache[key]
             if bounds["first"] is None:
                 return []
             years = range(bounds["last"].year, bounds["first"].year - 1, -1)
@@ -340,7 +345,7 @@ class RelatedSelectListFilter(GroupedRelatedFieldListFilter):
     """A related-record filter whose choices name their parent in one query (a batch names its
     program), instead of one query per choice."""
 
-    def field_choices(self, field, request, model_admin):
+    def read_field_choices(self, field, request, model_admin):
         related = field.related_model
         foreign_keys = [
             f.name for f in related._meta.concrete_fields if f.get_internal_type() == "ForeignKey"
