@@ -232,6 +232,12 @@ class PolicyDocument(Publishable, SearchIndexed, PinyinSorted):
             GinIndex(
                 OpClass(Upper("doc_number"), name="gin_trgm_ops"), name="document_number_trgm"
             ),
+            # The admin's search finds a substring of these (``icontains``, which PostgreSQL
+            # reads as ``UPPER(field) LIKE``) through trigrams rather than by reading every row.
+            *(
+                GinIndex(OpClass(Upper(field), name="gin_trgm_ops"), name=f"document_{field}_trgm")
+                for field in ("title_en", "title_zh_hans", "slug")
+            ),
             models.Index(F("issued_on").desc(nulls_last=True), "slug", name="document_issued_slug"),
             models.Index(fields=["status", "go_live_at"], name="document_visibility"),
             # Counts of the public documents by type, validity or year, and the public ids the
