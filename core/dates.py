@@ -135,11 +135,14 @@ def period_counts(queryset, field: str, bucket: str = "year") -> list[tuple[str,
     ("2019", "2019-08"); oldest first, a month before its year's records of unknown month.
     One grouped query; records without the date are not counted."""
     precision = f"{field}_precision"
+    # By year, the month and the precision need not be read (the count may then come from an
+    # index that holds the date alone).
+    grouping = ["period_year"] if bucket == "year" else ["period_year", "period_month", precision]
     rows = (
         queryset.exclude(**{f"{field}__isnull": True})
         .order_by()
         .annotate(period_year=ExtractYear(field), period_month=ExtractMonth(field))
-        .values("period_year", "period_month", precision)
+        .values(*grouping)
         .annotate(count=Count("pk"))
     )
     counts: dict[tuple[int, int], int] = {}

@@ -10,6 +10,7 @@ from django import forms
 from django.contrib.postgres.search import SearchRank
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, validate_slug
+from django.db import connections
 from django.db.models import Count, Exists, F, OuterRef, Q
 from django.db.models.functions import Lower
 from django.utils import translation
@@ -392,20 +393,30 @@ def related_path(model, value: str) -> str | None:
 
 def labelled_counts(model, relation: str, fields: list[str], counted) -> list[dict]:
     """Rows of ``fields`` plus ``count``, as ``counted.values(*fields).annotate(count=...)``
-    gives them, in two queries: the counts by related id, then the labels of those ids."""
-    counts = {
-        row[relation]: row["count"] for row in counted.values(relation).annotate(count=Count("pk"))
-    }
+    gives them, from one query that counts by related id and then joins the labels of the ids
+    counted (tens of rows), rather than the labels of every link row."""
+    counts = counted.values(relation).annotate(count=Count("pk"))
     related = model._meta.get_field(relation).related_model
     prefix = f"{relation}__"
     local = [name.removeprefix(prefix) for name in fields]
+    labels = related._base_manager.order_by().values("pk", *local)
+    counts_sql, counts_params = counts.query.sql_with_params()
+    labels_sql, labels_params = labels.query.sql_with_params()
+    sql = (
+        f'SELECT labels.*, counts."count" FROM ({labels_sql}) labels '
+        f'JOIN ({counts_sql}) counts ON counts."{relation}" = labels."pk"'
+    )
+    with connections[counted.db].cursor() as cursor:
+        cursor.execute(sql, [*labels_params, *counts_params])
+        names = [column.name for column in cursor.description]
+        records = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
     # Records that share every field (batch 1 of two programs, for a facet by batch number)
     # are one option, as they are one group when grouping by the fields.
     rows: dict[tuple, dict] = {}
-    for record in related._base_manager.filter(pk__in=list(counts)).values("pk", *local):
+    for record in records:
         values = tuple(record[local_name] for local_name in local)
         row = rows.setdefault(values, {**dict(zip(fields, values, strict=True)), "count": 0})
-        row["count"] += counts[record["pk"]]
+        row["count"] += record["count"]
     return list(rows.values())
 
 

@@ -88,6 +88,7 @@ class PolicyFilter(FacetedFilterSet):
             "authorities__name_en",
             "authorities__name_zh_hans",
             "authorities__name_pinyin",
+            count_by_id=True,
         ),
         "doc_type": Facet("doc_type", choices=dict(DocumentType.choices)),
         "zone": Facet(
@@ -105,6 +106,7 @@ class PolicyFilter(FacetedFilterSet):
             "focus_areas__name_en",
             "focus_areas__name_zh_hans",
             "focus_areas__name_pinyin",
+            count_by_id=True,
         ),
         "program": Facet(
             "programs__slug",
@@ -112,6 +114,7 @@ class PolicyFilter(FacetedFilterSet):
             "programs__name_zh_hans",
             "programs__name_pinyin",
             restrict=lambda: Q(programs__in=Program.objects.published().values("pk")),
+            count_by_id=True,
         ),
         "validity": Facet("validity", choices=dict(Validity.choices)),
     }

@@ -233,14 +233,30 @@ class PolicyDocument(Publishable, SearchIndexed, PinyinSorted):
             GinIndex(
                 OpClass(Upper("doc_number"), name="gin_trgm_ops"), name="document_number_trgm"
             ),
+            # The admin's search finds a substring of these (``icontains``, which PostgreSQL
+            # reads as ``UPPER(field) LIKE``) through trigrams rather than by reading every row.
+            *(
+                GinIndex(OpClass(Upper(field), name="gin_trgm_ops"), name=f"document_{field}_trgm")
+                for field in ("title_en", "title_zh_hans", "slug")
+            ),
             models.Index(F("issued_on").desc(nulls_last=True), "slug", name="document_issued_slug"),
             models.Index(fields=["status", "go_live_at"], name="document_visibility"),
-            # Counts of the public documents by type, validity or year, and the public ids the
-            # facet counts join their links to, read from this index alone (an index-only scan
-            # of a few MB rather than the table).
+            # Counts of the public documents by type, validity, year or batch, and the public
+            # ids the facet counts join their links to, read from this index alone (an
+            # index-only scan of a few MB rather than the table). The API counts its list with
+            # the successor and the batch joined (and removed by the planner, which still
+            # needs their ids in the index to count from it).
             models.Index(
                 fields=["status"],
-                include=["go_live_at", "id", "doc_type", "validity", "issued_on"],
+                include=[
+                    "go_live_at",
+                    "id",
+                    "doc_type",
+                    "validity",
+                    "issued_on",
+                    "batch",
+                    "superseded_by",
+                ],
                 name="document_facets",
             ),
             # The latest go-live that has passed (the API's data version) and the next one to

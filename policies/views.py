@@ -35,7 +35,7 @@ from policies.models import (
 )
 from zones.filters import ZoneFilter
 from zones.models import Program, Zone
-from zones.views import designations_chart, program_colours, zones_geojson
+from zones.views import designations_chart, map_zones, program_colours, zones_geojson
 
 SUMMARY_WORDS = 45
 
@@ -94,12 +94,8 @@ class HomeView(TemplateView):
     template_name = "home.html"
 
     def get_context_data(self, **kwargs):
-        zones = list(
-            Zone.objects.published()
-            .select_related("program", "batch", "province")
-            .order_by("approved_on", "slug")
-        )
         programs = list(Program.objects.published().for_listing().order_by("slug"))
+        zones = map_zones(Zone.objects.published().order_by("approved_on", "slug"), programs)
         colours = program_colours(programs)
         # The counts /api/v1/policies/facets/ gives by year.
         documents_by_year = period_counts(PolicyDocument.objects.published(), "issued_on")
@@ -221,16 +217,7 @@ class PolicyDetailView(AsOfMixin, DetailView):
         page, relations = self.relations_page(document)
         directives = list(document.directives.all())
         zone_ids = [zone.pk for zone in document.zones.all()]
-        same_zones = (
-            PolicyDocument.objects.published()
-            .defer(*LISTING_DEFERRED)
-            .exclude(pk=document.pk)
-            .filter(zones__in=zone_ids)
-            .annotate(shared=Count("zones"))
-            .order_by("-shared", F("issued_on").desc(nulls_last=True), "slug")[:6]
-            if zone_ids
-            else []
-        )
+        same_zones = documents_sharing_zones(document, zone_ids) if zone_ids else []
         return super().get_context_data(
             successor=successor,
             relations=relations,
@@ -240,6 +227,29 @@ class PolicyDetailView(AsOfMixin, DetailView):
             feed_query="",
             **kwargs,
         )
+
+
+def documents_sharing_zones(document, zone_ids: list[int], count: int = 6):
+    """The public documents that share the most of ``zone_ids`` with ``document``, the latest
+    first among equals. A founding notice shares a zone with thousands: they are ranked by
+    their ids, dates and slugs alone, and only the few shown are read whole."""
+    order = ("-shared", F("issued_on").desc(nulls_last=True), "slug")
+    ranked = (
+        PolicyDocument.objects.published()
+        .exclude(pk=document.pk)
+        .filter(zones__in=zone_ids)
+        .values("pk")
+        .annotate(shared=Count("zones"))
+        .order_by(*order)
+        .values("pk")[:count]
+    )
+    return (
+        PolicyDocument.objects.published()
+        .defer(*LISTING_DEFERRED)
+        .filter(pk__in=ranked)
+        .annotate(shared=Count("zones", filter=Q(zones__in=zone_ids)))
+        .order_by(*order)
+    )
 
 
 # The relations a document's page lists at once; more are a page away (?page=2).

@@ -51,5 +51,6 @@ def places_collection(zones, *, html_url) -> dict:
             {**feature, "properties": {**zone, "zones": []}},
         )
         place["properties"]["zones"].append(zone)
+    for place in places.values():
         place["properties"]["name"] = " · ".join(z["name"] for z in place["properties"]["zones"])
     return {"type": "FeatureCollection", "features": list(places.values())}

@@ -13,8 +13,8 @@ from django.contrib.admin.utils import model_ngettext, unquote
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Max, Min, OuterRef, Subquery
-from django.db.models.functions import Now
+from django.db.models import Case, Max, Min, OuterRef, Subquery, Value, When
+from django.db.models.functions import ExtractYear, Now
 from django.forms.models import BaseInlineFormSet
 from django.http import Http404, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
 from django.template.response import TemplateResponse
@@ -30,6 +30,7 @@ from modeltranslation.admin import (
     TranslationTabularInline,
 )
 
+from core.admin.facets import GroupedRelatedFieldListFilter, counts_by, filtered_records
 from core.admin.forms import (
     ConfirmForm,
     PublishableForm,
@@ -298,6 +299,20 @@ class PublicationFilter(admin.SimpleListFilter):
             return queryset.filter(status=value)
         return queryset
 
+    def get_facet_queryset(self, changelist):
+        records = filtered_records(self, changelist)
+        counts = counts_by(
+            records,
+            Case(
+                When(status=Status.PUBLISHED, go_live_at__gt=Now(), then=Value("scheduled")),
+                default="status",
+            ),
+        )
+        # "Live" is what the public sees, which for some records also asks of their parents.
+        counts["live"] = records.published().count()
+        values = [value for value, _label in self.lookup_choices]
+        return {f"{i}__c": counts.get(value, 0) for i, value in enumerate(values)}
+
 
 def year_filter(field_name: str, title):
     """A list filter by the year of a date field, offering the years from the first to the last
@@ -308,9 +323,14 @@ def year_filter(field_name: str, title):
         parameter_name = f"{field_name}_year"
 
         def lookups(self, request, model_admin):
-            bounds = model_admin.model._base_manager.aggregate(
-                first=Min(field_name), last=Max(field_name)
-            )
+            # Read once per request: counting builds the change list's filters again.
+            cache = request.__dict__.setdefault("_list_filter_choices", {})
+            key = (model_admin.model, field_name)
+            if key not in cache:
+                cache[key] = model_admin.model._base_manager.aggregate(
+                    first=Min(field_name), last=Max(field_name)
+                )
+            bounds = cache[key]
             if bounds["first"] is None:
                 return []
             years = range(bounds["last"].year, bounds["first"].year - 1, -1)
@@ -321,15 +341,20 @@ def year_filter(field_name: str, title):
                 return queryset.filter(**{f"{field_name}__year": int(self.value())})
             return queryset
 
+        def get_facet_queryset(self, changelist):
+            counts = counts_by(filtered_records(self, changelist), ExtractYear(field_name))
+            years = [int(year) for year, _label in self.lookup_choices]
+            return {f"{i}__c": counts.get(year, 0) for i, year in enumerate(years)}
+
     YearFilter.title = title
     return YearFilter
 
 
-class RelatedSelectListFilter(admin.RelatedFieldListFilter):
+class RelatedSelectListFilter(GroupedRelatedFieldListFilter):
     """A related-record filter whose choices name their parent in one query (a batch names its
     program), instead of one query per choice."""
 
-    def field_choices(self, field, request, model_admin):
+    def read_field_choices(self, field, request, model_admin):
         related = field.related_model
         foreign_keys = [
             f.name for f in related._meta.concrete_fields if f.get_internal_type() == "ForeignKey"

@@ -252,3 +252,28 @@ def test_a_filtered_and_searched_changelist_stays_within_the_cap(
         page = client.get(CHANGELISTS[name], {"q": "1", "publication": "review", "o": "-1"})
 
     assert page.status_code == 200
+
+
+def test_show_counts_count_each_document_once_per_option_with_the_other_filters_applied():
+    province, _other_province = ProvinceFactory(), ProvinceFactory()
+    ministry, council = AuthorityFactory(), AuthorityFactory()
+    both_zones = [ZoneFactory(province=province) for _ in range(2)]
+    PolicyDocumentFactory(authorities=[ministry, council], zones=both_zones)
+    PolicyDocumentFactory(authorities=[ministry], doc_type="letter")
+    PolicyDocumentFactory(
+        authorities=[ministry], status=Status.DRAFT, issued_on=datetime.date(2019, 5, 1)
+    )
+    client = newsroom.client_for(newsroom.publisher())
+
+    page = client.get(CHANGELISTS["document"], {"_facets": "True", "doc_type__exact": "notice"})
+
+    changelist = page.context["cl"]
+    shown = {
+        choice["display"] for spec in changelist.filter_specs for choice in spec.choices(changelist)
+    }
+    # A document in two zones of one province counts once for that province.
+    assert f"{province} (1)" in shown
+    assert {f"{ministry} (2)", f"{council} (1)"} <= shown
+    # A filter's own choice is left out of its counts: the letter counts, the notices too.
+    assert {"Notice (2)", "Letter or reply (1)"} <= shown
+    assert {"2021 (1)", "2019 (1)", "Draft (1)", "Published and live (1)"} <= shown

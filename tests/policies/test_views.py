@@ -448,3 +448,20 @@ def test_feed_entries_date_a_document_as_precisely_as_the_source(client, demo):
     assert entry.findtext("{http://purl.org/dc/elements/1.1/}date") == "2019-08"
     assert entry.find(f"{ATOM}published") is None
     assert b"2019-08-01" not in ET.tostring(entry)
+
+
+def test_a_document_page_lists_the_documents_sharing_most_zones_first_then_the_latest(client):
+    zones = [ZoneFactory() for _ in range(3)]
+    document = PolicyDocumentFactory(slug="the-notice", zones=zones)
+    PolicyDocumentFactory(slug="one-zone-new", zones=zones[:1], issued_on=datetime.date(2024, 1, 1))
+    PolicyDocumentFactory(
+        slug="one-zone-old", zones=zones[1:2], issued_on=datetime.date(2020, 1, 1)
+    )
+    PolicyDocumentFactory(slug="two-zones", zones=zones[:2], issued_on=datetime.date(2019, 1, 1))
+    PolicyDocumentFactory(slug="draft", zones=zones, status=Status.DRAFT)
+    PolicyDocumentFactory(slug="elsewhere", zones=[ZoneFactory()])
+
+    page = client.get(document.get_absolute_url())
+
+    shown = [other.slug for other in page.context["same_zone_documents"]]
+    assert shown == ["two-zones", "one-zone-new", "one-zone-old"]
