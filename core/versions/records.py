@@ -240,9 +240,12 @@ def take_missing_versions(models_with_versions=None) -> int:
         if not missing.exists():
             continue
         first_published = first_publication_times(model)
-        for record in missing.order_by("pk"):
-            since = record.go_live_at or first_published.get(record.pk) or record.updated_at
-            take_public_version(model, record.pk, public_from=since)
+        # Only the three values each record needs are read, a chunk at a time, so that a
+        # register of any size is versioned in flat memory; each version is taken on its own.
+        rows = missing.order_by("pk").values_list("pk", "go_live_at", "updated_at")
+        for pk, go_live_at, updated_at in rows.iterator(chunk_size=2000):
+            since = go_live_at or first_published.get(pk) or updated_at
+            take_public_version(model, pk, public_from=since)
             taken += 1
     return taken
 
