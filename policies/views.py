@@ -229,15 +229,29 @@ class PolicyDetailView(AsOfMixin, DetailView):
         )
 
 
+# How many of each zone's newest documents are candidates for "other documents about the
+# same zones": a founding notice shares a zone with tens of thousands, and ranking them all
+# costs a scan of the register on every document page.
+SAME_ZONE_CANDIDATES = 200
+
+
 def documents_sharing_zones(document, zone_ids: list[int], count: int = 6):
-    """The public documents that share the most of ``zone_ids`` with ``document``, the latest
-    first among equals. A founding notice shares a zone with thousands: they are ranked by
-    their ids, dates and slugs alone, and only the few shown are read whole."""
+    """Public documents that share the most of ``zone_ids`` with ``document``, the latest
+    first among equals, chosen from the ``SAME_ZONE_CANDIDATES`` newest documents of each zone
+    (read from the links' (zone, document) index); only the few shown are read whole."""
+    links = PolicyDocument.zones.through.objects
+    newest = [
+        links.filter(zone_id=zone_id)
+        .order_by("-policydocument_id")
+        .values("policydocument_id")[:SAME_ZONE_CANDIDATES]
+        for zone_id in zone_ids
+    ]
+    candidates = newest[0].union(*newest[1:], all=True)
     order = ("-shared", F("issued_on").desc(nulls_last=True), "slug")
     ranked = (
         PolicyDocument.objects.published()
         .exclude(pk=document.pk)
-        .filter(zones__in=zone_ids)
+        .filter(pk__in=candidates, zones__in=zone_ids)
         .values("pk")
         .annotate(shared=Count("zones"))
         .order_by(*order)

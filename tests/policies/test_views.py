@@ -465,3 +465,19 @@ def test_a_document_page_lists_the_documents_sharing_most_zones_first_then_the_l
 
     shown = [other.slug for other in page.context["same_zone_documents"]]
     assert shown == ["two-zones", "one-zone-new", "one-zone-old"]
+
+
+def test_in_a_busy_zone_the_documents_about_the_same_zones_come_from_its_newest(
+    client, monkeypatch
+):
+    monkeypatch.setattr("policies.views.SAME_ZONE_CANDIDATES", 2)
+    zone = ZoneFactory()
+    document = PolicyDocumentFactory(slug="the-notice", zones=[zone])
+    # Entered in this order; the oldest entry carries the latest date.
+    for slug, year in [("first-entered", 2025), ("second-entered", 2019), ("third-entered", 2018)]:
+        PolicyDocumentFactory(slug=slug, zones=[zone], issued_on=datetime.date(year, 1, 1))
+
+    page = client.get(document.get_absolute_url())
+
+    shown = [other.slug for other in page.context["same_zone_documents"]]
+    assert shown == ["second-entered", "third-entered"]
