@@ -241,8 +241,9 @@ class PolicyDocument(Publishable, SearchIndexed, PinyinSorted):
             ),
             models.Index(F("issued_on").desc(nulls_last=True), "slug", name="document_issued_slug"),
             models.Index(fields=["status", "go_live_at"], name="document_visibility"),
-            # Counts of the public documents by type, validity, year or batch, and the public
-            # ids the facet counts join their links to, read from this index alone (an
+            # Counts of the public documents by type, validity, year or month (at the precision
+            # the date is known to) or batch, and the public ids the facet counts join their
+            # links to, read from this index alone (an
             # index-only scan of a few MB rather than the table). The API counts its list with
             # the successor and the batch joined (and removed by the planner, which still
             # needs their ids in the index to count from it).
@@ -254,6 +255,7 @@ class PolicyDocument(Publishable, SearchIndexed, PinyinSorted):
                     "doc_type",
                     "validity",
                     "issued_on",
+                    "issued_on_precision",
                     "batch",
                     "superseded_by",
                 ],
