@@ -8,7 +8,7 @@ import django_filters
 import django_filters.fields
 from django import forms
 from django.contrib.postgres.search import SearchRank
-from django.core.exceptions import ValidationError
+from django.core.exceptions import EmptyResultSet, ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, validate_slug
 from django.db import connections
 from django.db.models import Count, Exists, F, OuterRef, Q
@@ -400,8 +400,11 @@ def labelled_counts(model, relation: str, fields: list[str], counted) -> list[di
     prefix = f"{relation}__"
     local = [name.removeprefix(prefix) for name in fields]
     labels = related._base_manager.order_by().values("pk", *local)
-    counts_sql, counts_params = counts.query.sql_with_params()
-    labels_sql, labels_params = labels.query.sql_with_params()
+    try:
+        counts_sql, counts_params = counts.query.get_compiler(counted.db).as_sql()
+    except EmptyResultSet:  # a selection that can match nothing, such as an empty search
+        return []
+    labels_sql, labels_params = labels.query.get_compiler(counted.db).as_sql()
     sql = (
         f'SELECT labels.*, counts."count" FROM ({labels_sql}) labels '
         f'JOIN ({counts_sql}) counts ON counts."{relation}" = labels."pk"'
