@@ -102,13 +102,21 @@ class DirectiveResource(NewsroomResource):
         export_order = fields
 
     def get_or_init_instance(self, instance_loader, row):
-        # A directive of a document with a working copy is compared as the working copy has it.
+        # A directive of a document with a working copy is compared as the working copy has
+        # it, a new one waiting there too (so that importing a file again changes nothing).
         instance, is_new = super().get_or_init_instance(instance_loader, row)
-        working_copy = None if is_new else working_copy_of(instance.document)
-        if working_copy is None:
+        if is_new and not {"document", "zone"} <= set(row):
             return instance, is_new
-        parts = working_copy_view(instance.document, working_copy)._working_copy_parts
-        return next((p for p in parts.get(Directive, ()) if p.pk == instance.pk), instance), is_new
+        document = self.fields["document"].clean(row) if is_new else instance.document
+        zone = self.fields["zone"].clean(row) if is_new else instance.zone
+        working_copy = working_copy_of(document)
+        if working_copy is None or zone is None:
+            return instance, is_new
+        parts = working_copy_view(document, working_copy)._working_copy_parts.get(Directive, ())
+        waiting = next(
+            (p for p in parts if p.pk == instance.pk and (p.pk or p.zone_id == zone.pk)), None
+        )
+        return (waiting, False) if waiting is not None else (instance, is_new)
 
     def do_instance_save(self, instance, is_create):
         instance._history_user = self.user
@@ -134,5 +142,6 @@ class DirectiveResource(NewsroomResource):
             parent_field="document",
             user=self.user,
             links=links,
+            same_as=("zone_id",),
         )
         return None

@@ -238,12 +238,10 @@ def test_an_editors_import_of_a_published_document_waits_in_its_working_copy():
     document = PolicyDocumentFactory(slug="imported-notice", summary_en="Live summary.")
     editor = newsroom.client_for(newsroom.editor())
 
+    content = f"slug,title_en,summary_en\nimported-notice,{document.title_en},Imported summary.\n"
+
     _dry_run, confirmed = newsroom.admin_import(
-        editor,
-        DOCUMENTS,
-        f"slug,title_en,summary_en\nimported-notice,{document.title_en},Imported summary.\n".encode(),
-        "documents.csv",
-        0,
+        editor, DOCUMENTS, content.encode(), "documents.csv", 0
     )
 
     assert confirmed is not None

@@ -277,6 +277,25 @@ def test_an_editors_directive_import_on_a_public_document_waits_in_its_working_c
     assert "Build a smart harbour." in page
 
 
+def test_a_directive_import_run_twice_adds_a_new_directive_to_the_working_copy_once():
+    document = PolicyDocumentFactory(slug="notice", status=Status.PUBLISHED)
+    ZoneFactory(slug="ningbo")
+    client = newsroom.client_for(newsroom.editor())
+    content = b"document,zone,position,text_en\nnotice,ningbo,1,Build a smart harbour.\n"
+
+    newsroom.admin_import(client, DIRECTIVES, content, "directives.csv", CSV)
+    again, _confirmed = newsroom.admin_import(client, DIRECTIVES, content, "directives.csv", CSV)
+
+    assert [row.import_type for row in again.context["result"].rows] == ["skip"]
+    rows = WorkingCopy.objects.get().snapshot["parts"]["policies.directive"]["rows"]
+    assert [row["fields"]["text_en"] for row in rows] == ["Build a smart harbour."]
+    newsroom.client_for(newsroom.publisher()).post(
+        f"{DOCUMENTS}{document.pk}/workflow/publish/",
+        {"expected_version": WorkingCopy.objects.get().version},
+    )
+    assert [d.text_en for d in document.directives.all()] == ["Build a smart harbour."]
+
+
 def test_a_directive_import_on_a_draft_document_writes_the_directives_at_once():
     document = PolicyDocumentFactory(slug="notice", status=Status.DRAFT)
     ZoneFactory(slug="hangzhou")
