@@ -630,7 +630,15 @@ def working_copy_save(
 
 @transaction.atomic
 def working_copy_part_save(
-    *, record, part, parent_field: str, user, links=None, delete: bool = False, same_as=()
+    *,
+    record,
+    part,
+    parent_field: str,
+    user,
+    links=None,
+    delete: bool = False,
+    same_as=(),
+    log_action: str = LogAction.CHANGED,
 ) -> WorkingCopy:
     """Write one part of ``record`` (a directive of a document, say), changed or deleted on the
     part's own page, to the record's working copy, as the record's own form would: the other
@@ -659,6 +667,7 @@ def working_copy_part_save(
         user=user,
         expected_version=None,
         parts={part_model: (parent_field, rows)},
+        log_action=log_action,
     )
 
 

@@ -3,7 +3,7 @@
 from django.utils.translation import gettext as _
 from import_export import fields, widgets
 
-from core.models import Source
+from core.models import LogAction, Source
 from core.resources import (
     FlagWidget,
     NewsroomResource,
@@ -143,5 +143,6 @@ class DirectiveResource(NewsroomResource):
             user=self.user,
             links=links,
             same_as=("zone_id",),
+            log_action=LogAction.IMPORTED,
         )
         return None

@@ -15,7 +15,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from rest_framework.test import APIClient
 
 from core.admin.imports import PendingImportStorage
-from core.models import Status, WorkingCopy
+from core.models import LogAction, LogEvent, Status, WorkingCopy
 from policies.models import Directive, PolicyDocument
 from tests import newsroom
 from tests.factories import (
@@ -259,6 +259,9 @@ def test_an_editors_directive_import_on_a_public_document_waits_in_its_working_c
 
     assert confirmed is not None
     assert dry_run.text.count("into the working copy, public once published") == 2
+    assert set(LogEvent.objects.values_list("action", "object_id")) == {
+        (LogAction.IMPORTED, document.pk)
+    }
     document.refresh_from_db()
     assert document.status == Status.PUBLISHED
     assert [d.text_en for d in document.directives.all()] == ["Build a port."]
