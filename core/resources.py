@@ -4,7 +4,8 @@ Rows name related records by slug, dates are written at their precision ("2021-0
 and an unknown slug or an unreadable date is an error on that row, never silently dropped. Every
 import runs in one transaction: the dry run is rolled back, and a real import with one bad row
 writes nothing at all. Saves go through ``core.services``: a non-publisher's new rows start as
-drafts and a non-publisher's change to a public record sends it back to review.
+drafts, and a change to a public record by a non-publisher (or to a record with a working
+copy, by anyone) goes to its working copy, as in the record's form.
 """
 
 import datetime
@@ -203,9 +204,12 @@ class NewsroomResource(resources.ModelResource):
         return NewsroomResult
 
     def import_row(self, row, instance_loader, **kwargs):
-        # The row's number in the file, for a preview that no longer lists rows in file order.
+        # The row's number in the file, for a preview that no longer lists rows in file order,
+        # and whether it went to a working copy (set by the save) rather than the live record.
+        self.row_to_working_copy = False
         row_result = super().import_row(row, instance_loader, **kwargs)
         row_result.number = kwargs.get("row_number")
+        row_result.to_working_copy = self.row_to_working_copy
         return row_result
 
     def before_import(self, dataset, **kwargs):
@@ -280,6 +284,7 @@ class PublishableResource(NewsroomResource):
         record_save(
             record=instance, expected_version=None, user=self.user, log_action=LogAction.IMPORTED
         )
+        self.row_to_working_copy = getattr(instance, "_working_copy", None) is not None
 
     def save_m2m(self, instance, row, **kwargs):
         # A row for a record with a working copy writes its links there too, not to the row.

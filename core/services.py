@@ -630,12 +630,22 @@ def working_copy_save(
 
 @transaction.atomic
 def working_copy_part_save(
-    *, record, part, parent_field: str, user, links=None, delete: bool = False
+    *,
+    record,
+    part,
+    parent_field: str,
+    user,
+    links=None,
+    delete: bool = False,
+    same_as=(),
+    log_action: str = LogAction.CHANGED,
 ) -> WorkingCopy:
     """Write one part of ``record`` (a directive of a document, say), changed or deleted on the
     part's own page, to the record's working copy, as the record's own form would: the other
     parts, the fields and the links stay as the working copy (or else the live record) has
-    them. ``links``: the part's many-to-many links from its form (name -> records or ids)."""
+    them. ``links``: the part's many-to-many links from its form (name -> records or ids).
+    ``same_as``: fields (attnames) by which a part not yet saved replaces a new part already
+    waiting in the working copy (a directive's ``zone_id``), rather than being added again."""
     working_copy = working_copy_of(record)
     base = working_copy_view(record, working_copy) if working_copy is not None else record
     part_model = type(part)
@@ -645,13 +655,11 @@ def working_copy_part_save(
         current = list(part_model._base_manager.filter(**{parent_attname: record.pk}))
         for live_part in current:
             live_part._working_copy_links = _live_links(live_part)
+    kept = next((p for p in current if _is_same_part(p, part, same_as)), None)
     rows = [
-        (existing, existing._working_copy_links)
-        for existing in current
-        if part.pk is None or existing.pk != part.pk
+        (existing, existing._working_copy_links) for existing in current if existing is not kept
     ]
     if not delete:
-        kept = next((p for p in current if part.pk is not None and p.pk == part.pk), None)
         part_links = {**(kept._working_copy_links if kept is not None else {}), **(links or {})}
         rows.insert(current.index(kept) if kept is not None else len(rows), (part, part_links))
     return working_copy_save(
@@ -659,6 +667,17 @@ def working_copy_part_save(
         user=user,
         expected_version=None,
         parts={part_model: (parent_field, rows)},
+        log_action=log_action,
+    )
+
+
+def _is_same_part(existing, part, same_as) -> bool:
+    if part.pk is not None:
+        return existing.pk == part.pk
+    return (
+        existing.pk is None
+        and bool(same_as)
+        and all(getattr(existing, name) == getattr(part, name) for name in same_as)
     )
 
 

@@ -1,9 +1,9 @@
 """Documents and directives as spreadsheet rows (CSV, XLSX, JSON): see ``core.resources``."""
 
 from django.utils.translation import gettext as _
-from import_export import fields
+from import_export import fields, widgets
 
-from core.models import Source
+from core.models import LogAction, Source
 from core.resources import (
     FlagWidget,
     NewsroomResource,
@@ -12,7 +12,12 @@ from core.resources import (
     SlugsWidget,
     SlugWidget,
 )
-from core.services import record_parts_changed
+from core.services import (
+    goes_to_working_copy,
+    working_copy_of,
+    working_copy_part_save,
+    working_copy_view,
+)
 from policies.models import Directive, PolicyDocument
 from zones.models import Authority, Batch, FocusArea, Program, Zone
 
@@ -96,12 +101,48 @@ class DirectiveResource(NewsroomResource):
         fields = ("document", "zone", "position", "text_en", "text_zh_hans", "focus_areas")
         export_order = fields
 
+    def get_or_init_instance(self, instance_loader, row):
+        # A directive of a document with a working copy is compared as the working copy has
+        # it, a new one waiting there too (so that importing a file again changes nothing).
+        instance, is_new = super().get_or_init_instance(instance_loader, row)
+        if is_new and not {"document", "zone"} <= set(row):
+            return instance, is_new
+        document = self.fields["document"].clean(row) if is_new else instance.document
+        zone = self.fields["zone"].clean(row) if is_new else instance.zone
+        working_copy = working_copy_of(document)
+        if working_copy is None or zone is None:
+            return instance, is_new
+        parts = working_copy_view(document, working_copy)._working_copy_parts.get(Directive, ())
+        waiting = next(
+            (p for p in parts if p.pk == instance.pk and (p.pk or p.zone_id == zone.pk)), None
+        )
+        return (waiting, False) if waiting is not None else (instance, is_new)
+
     def do_instance_save(self, instance, is_create):
         instance._history_user = self.user
+        if goes_to_working_copy(instance.document, self.user):
+            # Written to the document's working copy with its links in save_m2m; the live
+            # directive stays as it is until the working copy is published.
+            instance._writes_working_copy = True
+            self.row_to_working_copy = True
+            return
         super().do_instance_save(instance, is_create)
 
-    def after_save_instance(self, instance, row, **kwargs):
-        super().after_save_instance(instance, row, **kwargs)
-        # A directive is public with its document: an editor's change to one of a public
-        # document sends the document back to review.
-        record_parts_changed(record=instance.document, user=self.user)
+    def save_m2m(self, instance, row, **kwargs):
+        if not getattr(instance, "_writes_working_copy", False):
+            return super().save_m2m(instance, row, **kwargs)
+        links = {
+            field.attribute: field.clean(row)
+            for field in self.get_import_fields()
+            if isinstance(field.widget, widgets.ManyToManyWidget) and field.column_name in row
+        }
+        working_copy_part_save(
+            record=instance.document,
+            part=instance,
+            parent_field="document",
+            user=self.user,
+            links=links,
+            same_as=("zone_id",),
+            log_action=LogAction.IMPORTED,
+        )
+        return None

@@ -10,7 +10,13 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from core.models import Status
-from core.services import goes_to_working_copy, record_save, working_copy_save
+from core.services import (
+    goes_to_working_copy,
+    record_save,
+    working_copy_of,
+    working_copy_save,
+    working_copy_view,
+)
 
 
 @extend_schema_field(OpenApiTypes.URI)
@@ -75,7 +81,10 @@ class RecordWriteSerializer(serializers.ModelSerializer):
         write_only=True,
         required=False,
         min_value=1,
-        help_text="The version you read, if you cannot send If-Match.",
+        help_text=(
+            "The version you read, if you cannot send If-Match: the record's, or while it has "
+            "changes waiting, its working copy's (the second number of the ETag, v5.8)."
+        ),
     )
 
     many_to_many: tuple[str, ...] = ()
@@ -114,9 +123,12 @@ class RecordWriteSerializer(serializers.ModelSerializer):
         }
         user = self.context["request"].user
         if goes_to_working_copy(instance, user):
-            # The live record keeps serving; the change waits in its working copy. The caller
-            # checked the live version (If-Match), which is what an API client reads.
-            changed = copy.copy(instance)
+            # The live record keeps serving; the change waits in its working copy, on top of
+            # the changes already there. The caller checked the version (If-Match or body).
+            working_copy = working_copy_of(instance)
+            changed = (
+                working_copy_view(instance, working_copy) if working_copy else copy.copy(instance)
+            )
             for name, value in validated_data.items():
                 setattr(changed, name, value)
             self.working_copy = working_copy_save(

@@ -243,7 +243,9 @@ class WritableRegisterViewSet(RegisterViewSet):
         """The version the client based its change on; 412 if it is not the current one.
 
         An ETag read while the record had a working copy names the working copy's version too,
-        and must still match it: a change made to the working copy since is not overwritten."""
+        and must still match it: a change made to the working copy since is not overwritten.
+        A ``version`` in the body names one version, the one a write changes: the working
+        copy's if the record has one (the ETag's second number), else the record's."""
         header = request.headers.get("If-Match")
         if header is not None:
             versions = versions_in_if_match(header)
@@ -254,7 +256,7 @@ class WritableRegisterViewSet(RegisterViewSet):
             return record.version
         body_version = request.data.get("version") if hasattr(request.data, "get") else None
         if body_version is not None:
-            if str(body_version) != str(record.version):
+            if str(body_version) != edit_version(record, signed_in=True).rpartition(".")[2]:
                 raise PreconditionFailed()
             return record.version
         if required:

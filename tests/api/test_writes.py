@@ -382,3 +382,60 @@ def test_the_public_etag_of_a_record_does_not_change_with_its_working_copy(api, 
     )
 
     assert api.get("/api/v1/zones/miit-beijing/")["ETag"] == before
+
+
+def test_a_body_version_of_a_record_with_a_working_copy_must_be_the_working_copys(editor, users):
+    live_version = Zone.objects.get(slug="miit-beijing").version
+    first = editor.patch(
+        "/api/v1/zones/miit-beijing/", {"summary_en": "Mine.", "version": live_version}, "json"
+    )
+    colleague = client_for(users["superuser"]).patch(
+        "/api/v1/zones/miit-beijing/",
+        {
+            "summary_en": "Theirs.",
+            "version": working_copy_of(Zone.objects.get(slug="miit-beijing")).version,
+        },
+        "json",
+    )
+    read = editor.get("/api/v1/zones/miit-beijing/")
+    working_version = working_copy_of(Zone.objects.get(slug="miit-beijing")).version
+
+    # The live version alone, or the working copy's before the colleague's change: refused.
+    based_on_live = editor.patch(
+        "/api/v1/zones/miit-beijing/", {"summary_en": "X", "version": live_version}, "json"
+    )
+    based_on_older = editor.patch(
+        "/api/v1/zones/miit-beijing/", {"summary_en": "X", "version": working_version - 1}, "json"
+    )
+    current = editor.patch(
+        "/api/v1/zones/miit-beijing/",
+        {"summary_en": "Mine, again.", "version": working_version},
+        "json",
+    )
+
+    assert first.status_code == colleague.status_code == 202
+    assert read["ETag"].startswith(f'"v{live_version}.{working_version}-')
+    assert based_on_live.status_code == based_on_older.status_code == 412
+    assert current.status_code == 202
+    zone = Zone.objects.get(slug="miit-beijing")
+    assert zone.version == live_version
+    assert working_copy_of(zone).snapshot["fields"]["summary_en"] == "Mine, again."
+
+
+def test_a_second_patch_to_a_working_copy_keeps_the_fields_the_first_changed(editor):
+    live_version = Zone.objects.get(slug="miit-beijing").version
+    editor.patch(
+        "/api/v1/zones/miit-beijing/", {"summary_en": "Mine.", "version": live_version}, "json"
+    )
+    working_version = working_copy_of(Zone.objects.get(slug="miit-beijing")).version
+
+    second = editor.patch(
+        "/api/v1/zones/miit-beijing/",
+        {"city_en": "Beijing Economic-Technological Area", "version": working_version},
+        "json",
+    )
+
+    assert second.status_code == 202
+    fields = working_copy_of(Zone.objects.get(slug="miit-beijing")).snapshot["fields"]
+    assert fields["summary_en"] == "Mine."
+    assert fields["city_en"] == "Beijing Economic-Technological Area"

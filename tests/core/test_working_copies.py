@@ -225,6 +225,63 @@ def test_an_editors_import_of_a_published_zone_waits_in_its_working_copy():
     assert_public_reads(zone, "Live before import.")
 
 
+def assert_document_reads(document, text):
+    """The document's public page and API record answer 200, the page with ``text``."""
+    public = APIClient()
+    page = public.get(f"/policies/{document.slug}/")
+    assert page.status_code == 200
+    assert text in page.text
+    assert public.get(f"/api/v1/policies/{document.slug}/").status_code == 200
+
+
+def test_an_editors_import_of_a_published_document_waits_in_its_working_copy():
+    document = PolicyDocumentFactory(slug="imported-notice", summary_en="Live summary.")
+    editor = newsroom.client_for(newsroom.editor())
+
+    content = f"slug,title_en,summary_en\nimported-notice,{document.title_en},Imported summary.\n"
+
+    _dry_run, confirmed = newsroom.admin_import(
+        editor, DOCUMENTS, content.encode(), "documents.csv", 0
+    )
+
+    assert confirmed is not None
+    assert PolicyDocument.objects.get(pk=document.pk).summary_en == "Live summary."
+    assert_document_reads(document, "Live summary.")
+    step(newsroom.client_for(newsroom.publisher()), DOCUMENTS, document, "publish")
+    assert_document_reads(document, "Imported summary.")
+
+
+def test_an_editors_directive_import_waits_in_the_documents_working_copy():
+    directive = DirectiveFactory(document__slug="directed", text_en="Live directive.")
+    editor = newsroom.client_for(newsroom.editor())
+
+    _dry_run, confirmed = newsroom.admin_import(
+        editor,
+        "/admin/policies/directive/",
+        f"document,zone,text_en\ndirected,{directive.zone.slug},Imported directive.\n".encode(),
+        "directives.csv",
+        0,
+    )
+
+    assert confirmed is not None
+    assert Directive.objects.get(pk=directive.pk).text_en == "Live directive."
+    assert_document_reads(directive.document, "Live directive.")
+    step(newsroom.client_for(newsroom.publisher()), DOCUMENTS, directive.document, "publish")
+    assert_document_reads(directive.document, "Imported directive.")
+
+
+def test_an_editors_change_on_a_parts_own_page_keeps_the_live_part_until_published():
+    directive = DirectiveFactory(document__slug="part-page", text_en="Live directive.")
+    editor = newsroom.client_for(newsroom.editor())
+
+    edit_in_admin(editor, "/admin/policies/directive/", directive, text_en="Edited directive.")
+
+    assert Directive.objects.get(pk=directive.pk).text_en == "Live directive."
+    assert_document_reads(directive.document, "Live directive.")
+    step(newsroom.client_for(newsroom.publisher()), DOCUMENTS, directive.document, "publish")
+    assert_document_reads(directive.document, "Edited directive.")
+
+
 def test_a_scheduled_change_goes_live_at_its_time_with_no_job():
     zone = ZoneFactory(summary_en="Earlier harbour text.")
     edit_in_admin(

@@ -12,9 +12,10 @@ import openpyxl
 import pytest
 import tablib
 from django.core.files.uploadedfile import SimpleUploadedFile
+from rest_framework.test import APIClient
 
 from core.admin.imports import PendingImportStorage
-from core.models import Status, WorkingCopy
+from core.models import LogAction, LogEvent, Status, WorkingCopy
 from policies.models import Directive, PolicyDocument
 from tests import newsroom
 from tests.factories import (
@@ -28,6 +29,7 @@ from tests.factories import (
     SourceFactory,
     ZoneFactory,
 )
+from zones.api import KEY_SEPARATOR
 from zones.models import Province, Zone
 
 pytestmark = pytest.mark.django_db
@@ -226,12 +228,83 @@ def test_an_editors_import_that_changes_a_public_record_waits_in_its_working_cop
     assert WorkingCopy.objects.get().snapshot["fields"]["name_en"] == "Hangzhou City"
 
 
-def test_an_editors_directive_import_on_a_public_document_sends_it_to_review():
+def public_directive_text(document, zone) -> str:
+    """The directive's text as the public reads it, checking that the document's page and
+    API record answer 200 on the way."""
+    public = APIClient()
+    assert public.get(f"/policies/{document.slug}/").status_code == 200
+    record = public.get(f"/api/v1/policies/{document.slug}/")
+    assert record.status_code == 200
+    return public.get(f"/api/v1/directives/{document.slug}{KEY_SEPARATOR}{zone.slug}/").json()[
+        "text_en"
+    ]
+
+
+def test_an_editors_directive_import_on_a_public_document_waits_in_its_working_copy():
     document = PolicyDocumentFactory(slug="notice", status=Status.PUBLISHED)
+    zone = ZoneFactory(slug="hangzhou")
+    DirectiveFactory(document=document, zone=zone, position=1, text_en="Build a port.")
+    ZoneFactory(slug="ningbo")
+    client = newsroom.client_for(newsroom.editor())
+
+    dry_run, confirmed = newsroom.admin_import(
+        client,
+        DIRECTIVES,
+        b"document,zone,position,text_en\n"
+        b"notice,hangzhou,1,Build a smart city.\n"
+        b"notice,ningbo,2,Build a smart harbour.\n",
+        "directives.csv",
+        CSV,
+    )
+
+    assert confirmed is not None
+    assert dry_run.text.count("into the working copy, public once published") == 2
+    assert set(LogEvent.objects.values_list("action", "object_id")) == {
+        (LogAction.IMPORTED, document.pk)
+    }
+    document.refresh_from_db()
+    assert document.status == Status.PUBLISHED
+    assert [d.text_en for d in document.directives.all()] == ["Build a port."]
+    assert public_directive_text(document, zone) == "Build a port."
+    assert "Build a port." in APIClient().get("/policies/notice/").text
+
+    newsroom.client_for(newsroom.publisher()).post(
+        f"{DOCUMENTS}{document.pk}/workflow/publish/",
+        {"expected_version": WorkingCopy.objects.get().version},
+    )
+
+    assert not WorkingCopy.objects.exists()
+    assert public_directive_text(document, zone) == "Build a smart city."
+    page = APIClient().get("/policies/notice/").text
+    assert "Build a smart city." in page
+    assert "Build a smart harbour." in page
+
+
+def test_a_directive_import_run_twice_adds_a_new_directive_to_the_working_copy_once():
+    document = PolicyDocumentFactory(slug="notice", status=Status.PUBLISHED)
+    ZoneFactory(slug="ningbo")
+    client = newsroom.client_for(newsroom.editor())
+    content = b"document,zone,position,text_en\nnotice,ningbo,1,Build a smart harbour.\n"
+
+    newsroom.admin_import(client, DIRECTIVES, content, "directives.csv", CSV)
+    again, _confirmed = newsroom.admin_import(client, DIRECTIVES, content, "directives.csv", CSV)
+
+    assert [row.import_type for row in again.context["result"].rows] == ["skip"]
+    rows = WorkingCopy.objects.get().snapshot["parts"]["policies.directive"]["rows"]
+    assert [row["fields"]["text_en"] for row in rows] == ["Build a smart harbour."]
+    newsroom.client_for(newsroom.publisher()).post(
+        f"{DOCUMENTS}{document.pk}/workflow/publish/",
+        {"expected_version": WorkingCopy.objects.get().version},
+    )
+    assert [d.text_en for d in document.directives.all()] == ["Build a smart harbour."]
+
+
+def test_a_directive_import_on_a_draft_document_writes_the_directives_at_once():
+    document = PolicyDocumentFactory(slug="notice", status=Status.DRAFT)
     ZoneFactory(slug="hangzhou")
     client = newsroom.client_for(newsroom.editor())
 
-    newsroom.admin_import(
+    dry_run, _confirmed = newsroom.admin_import(
         client,
         DIRECTIVES,
         b"document,zone,position,text_en\nnotice,hangzhou,1,Build a smart city.\n",
@@ -239,8 +312,9 @@ def test_an_editors_directive_import_on_a_public_document_sends_it_to_review():
         CSV,
     )
 
+    assert "into the working copy" not in dry_run.text
     assert Directive.objects.get(document=document).text_en == "Build a smart city."
-    assert PolicyDocument.objects.get(pk=document.pk).status == Status.REVIEW
+    assert not WorkingCopy.objects.exists()
 
 
 def test_unreadable_files_are_a_form_error():
