@@ -15,7 +15,7 @@ import re
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import models, transaction
+from django.db import DEFAULT_DB_ALIAS, models, transaction
 from django.utils import timezone, translation
 from modeltranslation.translator import NotRegistered, translator
 
@@ -206,13 +206,14 @@ def _note_withdrawal(versions, now) -> None:
         current.save(update_fields=["withdrawn_at"])
 
 
-def first_publication_times(model) -> dict:
+def first_publication_times(model, using=DEFAULT_DB_ALIAS) -> dict:
     """Record pk -> the first time its history shows it published (django-simple-history)."""
     history = getattr(model, "history", None)
     if history is None:
         return {}
     rows = (
-        history.filter(status=Status.PUBLISHED)
+        history.using(using)
+        .filter(status=Status.PUBLISHED)
         .values("id")
         .annotate(first=models.Min("history_date"))
         .values_list("id", "first")
@@ -225,21 +226,27 @@ def versioned_models() -> list:
     return [model for model in apps.get_models() if hasattr(model, "version_parts")]
 
 
-def take_missing_versions(models_with_versions=None) -> int:
+def take_missing_versions(models_with_versions=None, using=DEFAULT_DB_ALIAS) -> int:
     """Give version 1 to every published record without a version; how many were given.
 
     It is public from its go-live time, else its first publication in the history, else its
-    last change.
+    last change. Reads the database ``using`` (the one just migrated), never a replica.
     """
     taken = 0
     for model in models_with_versions or versioned_models():
-        versioned = PublicVersion.objects.filter(
-            content_type=ContentType.objects.get_for_model(model)
-        ).values("object_id")
-        missing = model._base_manager.filter(status=Status.PUBLISHED).exclude(pk__in=versioned)
+        versioned = (
+            PublicVersion.objects.using(using)
+            .filter(content_type=ContentType.objects.db_manager(using).get_for_model(model))
+            .values("object_id")
+        )
+        missing = (
+            model._base_manager.using(using)
+            .filter(status=Status.PUBLISHED)
+            .exclude(pk__in=versioned)
+        )
         if not missing.exists():
             continue
-        first_published = first_publication_times(model)
+        first_published = first_publication_times(model, using)
         # Only the three values each record needs are read, a chunk at a time, so that a
         # register of any size is versioned in flat memory; each version is taken on its own.
         rows = missing.order_by("pk").values_list("pk", "go_live_at", "updated_at")
@@ -289,4 +296,4 @@ def versioned_record(model, slug: str):
 
 def take_missing_versions_after_migrate(**kwargs) -> None:
     """post_migrate: records published before versions were kept get their version 1."""
-    take_missing_versions()
+    take_missing_versions(using=kwargs.get("using", DEFAULT_DB_ALIAS))
