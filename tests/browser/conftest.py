@@ -4,6 +4,7 @@ Tests that use them skip, saying why, only when no Chromium is installed.
 """
 
 import os
+import time
 from pathlib import Path
 
 import pytest
@@ -71,6 +72,9 @@ def new_browser_page(browser, live_server):
     yield open_page
     for context in contexts:
         context.close()
+    # Let the live server finish what the pages had in flight (a presence ping, a go-live
+    # check) before the test database is flushed: a flush meeting such a request deadlocks.
+    time.sleep(1)
 
 
 def _note_console_error(page, message):

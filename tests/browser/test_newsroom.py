@@ -191,5 +191,6 @@ def test_an_open_change_form_learns_of_a_colleague_by_itself(new_browser_page, n
     # Leaving the page ends the presence at once.
     publisher.goto("/admin/")
     notice.get_by_text("li.publisher has this open since").wait_for(state="detached")
+    editor.goto("/admin/")  # no presence ping left running
     assert editor.console_errors == []
     assert editor.failed_assets == []

@@ -6,7 +6,6 @@ import json
 import re
 
 import pytest
-from django.core.management import call_command
 from django.utils import timezone
 from rest_framework.test import APIClient
 
@@ -422,18 +421,3 @@ def test_the_demo_gives_every_published_record_its_first_version(demo):
             content_type__model=model._meta.model_name, number=1
         )
         assert published.count() == versioned.count() > 0
-
-
-def test_migrating_gives_a_record_published_before_versions_were_kept_its_version_1():
-    zone = ZoneFactory(status=Status.PUBLISHED, summary_en="As it stands today.")
-    draft = ZoneFactory(status=Status.DRAFT)
-    PublicVersion.objects.all().delete()  # as before versions were kept
-
-    call_command("migrate", verbosity=0)
-
-    (version,) = versions_of(zone)
-    assert version.number == 1
-    assert version.snapshot["fields"]["summary"]["en"] == "As it stands today."
-    assert versions_of(draft) == []
-    response = APIClient().get(f"/api/v1/zones/{zone.slug}/versions/1/")
-    assert response.status_code == 200
