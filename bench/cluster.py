@@ -39,7 +39,7 @@ def _external_server() -> str:
 def _embedded_socket_dir() -> Path:
     """Start the bench cluster if needed and return its socket folder."""
     sys.path.insert(0, str(BASE_DIR))
-    from config import embedded_db
+    from operations import embedded_db
 
     pgdata = DATA_DIR / "pgdata"
     socket_dir = embedded_db._running_socket_dir(pgdata)

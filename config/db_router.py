@@ -15,7 +15,7 @@ its connection is checked (the health check Django runs on a connection's first 
 anyway), and if the replica does not answer, the request reads from the primary and a warning is
 logged. The replica is tried again ``DATABASE_REPLICA_RETRY_SECONDS`` later, and used again as
 soon as it answers. A request whose replica fails in the middle still answers 503 once
-(``core.middleware.DatabaseUnavailableMiddleware``); the requests after it use the primary.
+(``operations.middleware.DatabaseUnavailableMiddleware``); the requests after it use the primary.
 """
 
 import contextvars

@@ -32,7 +32,7 @@ def database_url(database: dict) -> str:
 
 
 def embedded_database_url() -> str:
-    from config import embedded_db
+    from operations import embedded_db
 
     return database_url(embedded_db.ensure_running(BASE_DIR))
 

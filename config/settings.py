@@ -61,8 +61,8 @@ PORT = int(os.environ.get("PORT", "8000"))
 INSTALLED_APPS = [
     # modeltranslation patches the admin, so it comes before it.
     "modeltranslation",
-    # The admin with the newsroom's index; see core/admin_site.py.
-    "core.apps.NewsroomAdminConfig",
+    # The admin with the newsroom's index; see newsroom/site.py.
+    "newsroom.apps.NewsroomAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -78,45 +78,53 @@ INSTALLED_APPS = [
     "corsheaders",
     "simple_history",
     "import_export",
-    "core.apps.LoginProtectionConfig",  # django-axes, with a translated name (i18n)
+    "newsroom.apps.LoginProtectionConfig",  # django-axes, with a translated name (i18n)
     "django_htmx",
+    # The register's data, each app importing only those below it (docs/architecture in the
+    # README): the publishing kernel, zones, policies ...
     "core",
     "zones",
     "policies",
+    # ... and what is built on them: running the site, the API, the public site, the newsroom
+    # and the data releases.
+    "operations",
+    "api",
+    "public",
+    "newsroom",
     "releases",
 ]
 
 MIDDLEWARE = [
-    # Operations (core/middleware.py): first, so that every answer gets a request id and a log
+    # Operations (operations/middleware.py): first, so that every answer gets a request id and a log
     # line, and an oversized body is refused before anything reads it.
-    "core.middleware.RequestLogMiddleware",
+    "operations.middleware.RequestLogMiddleware",
     # Operations: the security headers next, above WhiteNoise and CommonMiddleware, so that static
     # files, a 413 and the 400 for a host we do not serve carry them like every other answer. The
     # policy (CSP) stays further down (with it up here Chromium drops the SVG favicon on some
-    # navigations, tests/browser/test_site.py); core/errors.py adds it to the error pages made
+    # navigations, tests/browser/test_site.py); operations/errors.py adds it to the error pages made
     # above it.
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "core.middleware.RequestSizeLimitMiddleware",
+    "operations.middleware.RequestSizeLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # Django's LocaleMiddleware, but the admin and the API follow the browser's language (i18n).
-    "core.middleware.ReaderLanguageMiddleware",
+    "operations.middleware.ReaderLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     # Performance: anonymous reads of public pages from the cache, keyed by the content
-    # generation (core/cache.py); below the middleware that adds headers and logs.
-    "core.cache.PageCacheMiddleware",
+    # generation (public/cache.py); below the middleware that adds headers and logs.
+    "public.cache.PageCacheMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     # Operations: public reads may use the read replica (config/db_router.py); a database outage
     # answers 503 rather than 500.
     "config.db_router.ReplicaRoutingMiddleware",
-    "core.middleware.DatabaseUnavailableMiddleware",
+    "operations.middleware.DatabaseUnavailableMiddleware",
     # AxesMiddleware last: it turns a lock-out into the lock-out response.
     "axes.middleware.AxesMiddleware",
 ]
@@ -149,7 +157,7 @@ DATABASE_URL = os.environ.get("DATABASE_URL", "").strip()
 if DATABASE_URL:
     default_database = dj_database_url.parse(DATABASE_URL)
 elif DEBUG:
-    from config import embedded_db
+    from operations import embedded_db
 
     default_database = embedded_db.ensure_running(BASE_DIR)
 else:
@@ -188,8 +196,8 @@ REDIS_URL = os.environ.get("REDIS_URL", "").strip()
 if REDIS_URL:
     CACHES = {
         "default": {
-            # Django's backend with change notices (core/redis_cache.py).
-            "BACKEND": "core.redis_cache.RedisCache",
+            # Django's backend with change notices (operations/redis_cache.py).
+            "BACKEND": "operations.redis_cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("DJANGO_CACHE_KEY_PREFIX", "apz"),
         }
@@ -235,8 +243,8 @@ TRUSTED_PROXY_COUNT = int(
         "1" if env_bool("DJANGO_BEHIND_PROXY", default=False) else "0",
     )
 )
-AXES_CLIENT_IP_CALLABLE = "core.admin.security.client_ip_address"
-AXES_LOCKOUT_CALLABLE = "core.admin.security.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "newsroom.admin.security.client_ip_address"
+AXES_LOCKOUT_CALLABLE = "newsroom.admin.security.lockout_response"
 
 # ---------------------------------------------------------------------------------------------
 # Languages and time
@@ -282,7 +290,7 @@ STORAGES = {
     },
 }
 
-# --- Operations: request body limits (core/middleware.py RequestSizeLimitMiddleware) ----------
+# --- Operations: request body limits (RequestSizeLimitMiddleware, operations/middleware.py) ---
 # Larger bodies answer 413. Form fields and JSON: a long policy body is a few hundred kB.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # 2.5 MiB
 # A multipart upload (an attachment) as a whole; keep the proxy's limit (nginx
@@ -342,20 +350,20 @@ if not DEBUG:
 # The API. Reads are public; writes take a token (issued and revoked in the admin) or
 # the admin session with its CSRF token, and follow the admin's permissions.
 REST_FRAMEWORK = {
-    "DEFAULT_SCHEMA_CLASS": "core.api.schema.RegisterAutoSchema",
-    "DEFAULT_FILTER_BACKENDS": ["core.api.filters.RegisterFilterBackend"],
+    "DEFAULT_SCHEMA_CLASS": "api.schema.RegisterAutoSchema",
+    "DEFAULT_FILTER_BACKENDS": ["api.filters.RegisterFilterBackend"],
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["core.api.permissions.RegisterPermissions"],
+    "DEFAULT_PERMISSION_CLASSES": ["api.permissions.RegisterPermissions"],
     # JSON only: the browsable API would list related records in its forms.
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
-    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "core.api.negotiation.RegisterContentNegotiation",
-    "DEFAULT_PAGINATION_CLASS": "core.api.pagination.RegisterPagination",
-    "DEFAULT_THROTTLE_CLASSES": ["core.api.throttling.AnonymousRateThrottle"],
-    "EXCEPTION_HANDLER": "core.api.exceptions.api_exception_handler",
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "api.negotiation.RegisterContentNegotiation",
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.RegisterPagination",
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.AnonymousRateThrottle"],
+    "EXCEPTION_HANDLER": "api.exceptions.api_exception_handler",
     "NUM_PROXIES": 1 if env_bool("DJANGO_BEHIND_PROXY", default=False) else 0,
     "URL_FORMAT_OVERRIDE": "format",
     "COERCE_DECIMAL_TO_STRING": False,
@@ -369,7 +377,7 @@ if API_ANON_THROTTLE_RATE and not re.fullmatch(
     raise ImproperlyConfigured(
         "DJANGO_API_THROTTLE_ANON must look like 300/minute (or be empty for no limit)."
     )
-# How long the page cache (core/cache.py) keeps a page or a part of one; the content generation
+# How long the page cache (public/cache.py) keeps a page or a part of one; the content generation
 # makes every change visible at once whatever this is. 0 turns the page cache off.
 # Off by default in production without REDIS_URL: each of gunicorn's processes would keep a
 # generation of its own in local memory, and one would not see another's publish.
@@ -398,7 +406,7 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
-        "core.api.schema.cap_repeated_parameters",
+        "api.schema.cap_repeated_parameters",
     ],
     "ENUM_NAME_OVERRIDES": {
         "DatePrecisionEnum": "core.dates.DatePrecision",
@@ -418,12 +426,12 @@ CORS_ALLOW_HEADERS = [*default_cors_headers, "if-match", "if-none-match", "if-mo
 CORS_EXPOSE_HEADERS = ["ETag", "Last-Modified", "Location", "Retry-After"]
 
 # ---------------------------------------------------------------------------------------------
-# E-mail: the newsroom's notices (core/notices.py)
+# E-mail: the newsroom's notices (newsroom/notices.py)
 # ---------------------------------------------------------------------------------------------
 
 # SMTP when EMAIL_HOST is set. Without it, development writes each e-mail to the console, and
 # production sends nothing: it logs a warning at start-up and one line per unsent e-mail (see
-# core.notices.UnsentMailBackend). The EMAIL_* variables are read here into Django's MAILERS;
+# newsroom.notices.UnsentMailBackend). The EMAIL_* variables are read here into Django's MAILERS;
 # Django's older EMAIL_* settings are not used.
 _email_host = os.environ.get("EMAIL_HOST", "").strip()
 if _email_host:
@@ -442,7 +450,7 @@ if _email_host:
 elif DEBUG:
     _mailer = {"BACKEND": "django.core.mail.backends.console.EmailBackend"}
 else:
-    _mailer = {"BACKEND": "core.notices.UnsentMailBackend"}
+    _mailer = {"BACKEND": "newsroom.notices.UnsentMailBackend"}
 MAILERS = {"default": _mailer}
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "").strip() or "newsroom@localhost"
 # Where the site is reached, for links in e-mails (which are sent outside any request).
@@ -455,15 +463,15 @@ SITE_URL = (
 # Logging
 # ---------------------------------------------------------------------------------------------
 
-# --- Operations: structured logs (core/logs.py, core/middleware.py) ---------------------------
+# --- Operations: structured logs (operations/logs.py, operations/middleware.py) -----------
 # One JSON object per line on stderr: one line per request (method, path, status, duration_ms,
 # request_id) from core.requests, and every other record stamped with the request id. Django's
 # own per-request 4xx warnings would repeat the request line, so django.request logs errors only.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "core.logs.RequestIdFilter"}},
-    "formatters": {"json": {"()": "core.logs.JsonFormatter"}},
+    "filters": {"request_id": {"()": "operations.logs.RequestIdFilter"}},
+    "formatters": {"json": {"()": "operations.logs.JsonFormatter"}},
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",

@@ -2,12 +2,12 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path, register_converter
 
-from core import views as core_views
-from policies import views as policy_views
-from policies.preview import PolicyPreviewView
+from newsroom.preview.policies import PolicyPreviewView
+from newsroom.preview.zones import ProgramPreviewView, ZonePreviewView
+from public.views import pages as core_views
+from public.views import policies as policy_views
 from releases.converters import ReleaseFileNameConverter, ReleaseVersionConverter
 from releases.views import release_file
-from zones.preview import ProgramPreviewView, ZonePreviewView
 
 register_converter(ReleaseVersionConverter, "release_version")
 register_converter(ReleaseFileNameConverter, "release_file")
@@ -27,14 +27,14 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     # The API: /api/v1/, /api/schema/, /api/docs/. Outside the language prefixes.
-    path("api/", include("config.api_urls")),
+    path("api/", include("api.urls")),
     # A release's files keep one address whatever the reader's language.
     path("data/<release_version:version>/<release_file:name>", release_file, name="release-file"),
 ]
 
 # --- Public site: discovery (sitemap lists both languages itself, so it is not prefixed) ---
-from core.sitemaps import sitemap_index, sitemap_section  # noqa: E402
-from policies.sitemaps import SITEMAPS  # noqa: E402
+from public.sitemaps.base import sitemap_index, sitemap_section  # noqa: E402
+from public.sitemaps.policies import SITEMAPS  # noqa: E402
 from releases.sitemaps import DataPageSitemap  # noqa: E402
 
 SECTIONS = {**SITEMAPS, "data": DataPageSitemap}
@@ -54,11 +54,11 @@ urlpatterns += [
 urlpatterns += i18n_patterns(
     path("", policy_views.HomeView.as_view(), name="home"),
     path("search/", policy_views.SearchView.as_view(), name="search"),  # public site
-    path("", include("zones.urls")),
-    path("", include("policies.urls")),
+    path("", include("public.urls.zones")),
+    path("", include("public.urls.policies")),
     path("", include("releases.urls")),
     prefix_default_language=False,
 )
 
-# Operations: a body too large for Django to parse answers 413, not 400 (core/errors.py).
-handler400 = "core.errors.bad_request"
+# Operations: a body too large for Django to parse answers 413, not 400 (operations/errors.py).
+handler400 = "operations.errors.bad_request"

@@ -13,7 +13,7 @@ The rules, in one place:
   changes go to it, so the form always shows the next version.
 - A save based on an older version than the stored one is refused, and nothing is written.
 - Whoever may change a record may comment on it. Submissions, publications and send-backs are
-  announced by e-mail once they commit (``core.notices``, called from ``log_event``).
+  announced by e-mail once they commit (``newsroom.notices``, called from ``log_event``).
 """
 
 import copy
@@ -26,7 +26,6 @@ from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core import notices
 from core.models import (
     ChangeStatus,
     Comment,
@@ -99,7 +98,8 @@ def log_event(*, action: str, record, user, detail: str = "") -> None:
     """Add a line to the newsroom log; writes without a person (the demo loader) are left out."""
     if user is None or not getattr(user, "pk", None):
         return
-    event = LogEvent.objects.create(
+    # The newsroom's e-mail notices follow from the saved event (newsroom/notices.py).
+    LogEvent.objects.create(
         action=action,
         content_type=ContentType.objects.get_for_model(type(record)),
         object_id=record.pk,
@@ -107,7 +107,6 @@ def log_event(*, action: str, record, user, detail: str = "") -> None:
         user=user,
         detail=detail,
     )
-    notices.send_after_commit(event)
 
 
 def may_comment(user, model) -> bool:
@@ -823,7 +822,7 @@ _going_live = threading.local()
 def working_copies_go_live() -> int:
     """Apply every scheduled change whose time has passed; how many were applied.
 
-    Called where the content generation notices a passing go-live time (``core.cache``), so
+    Called where the content generation notices a passing go-live time (``public.cache``), so
     the first read after that time sees the new version and no job needs to run. Concurrent
     callers wait on the row lock, and find nothing left to do.
     """

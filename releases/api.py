@@ -15,9 +15,9 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.response import Response
 
-from core.api.pagination import RegisterPagination
-from core.api.serializers import PageURLField
-from core.api.views import RegisterViewSetBase
+from api.pagination import RegisterPagination
+from api.serializers import PageURLField
+from api.views import RegisterViewSetBase
 from releases.models import VERSION_PATTERN, Release, ReleaseFile
 
 

@@ -15,7 +15,7 @@ import json
 import zipfile
 from dataclasses import dataclass
 
-from core.api.renderers import csv_lines
+from api.renderers import csv_lines
 from core.dates import PartialDate
 from releases.tables import (
     TABLES,

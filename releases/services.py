@@ -6,7 +6,7 @@ from django.core.files.storage import default_storage
 from django.db import connection, transaction
 from django.utils import timezone
 
-from core.cache import safe_bump
+from public.cache import safe_bump
 from releases.models import Release, ReleaseFile
 from releases.package import build_package, changes_between, fingerprints, read_register
 

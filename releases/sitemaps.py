@@ -1,4 +1,4 @@
-from core.sitemaps import FixedPagesSection
+from public.sitemaps.base import FixedPagesSection
 
 
 class DataPageSitemap(FixedPagesSection):

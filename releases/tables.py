@@ -1,6 +1,6 @@
 """The tables of a data release: which public records each holds, its columns and their meaning.
 
-The columns of the records' tables are the API's CSV columns (``zones.api``, ``policies.api``),
+The columns of the records' tables are the API's CSV columns (``api.zones``, ``api.policies``),
 without the counts those lists derive (a count is a query over the release, not a fact of it);
 the link tables spell out, one pair a row, what the records' list columns hold. Every row comes
 from a ``published()`` QuerySet, so a draft never reaches a release.
@@ -12,9 +12,17 @@ from dataclasses import dataclass, field
 
 from django.db.models import F, QuerySet, Value
 
-from core.api.csv import Column
+from api.csv import Column
+from api.policies import POLICY_CSV, AuthorityViewSet, DirectiveViewSet, FocusAreaViewSet
+from api.zones import (
+    KEY_SEPARATOR,
+    ZONE_CSV,
+    BatchViewSet,
+    ProgramViewSet,
+    ProvinceViewSet,
+    RegionViewSet,
+)
 from core.dates import DatePrecision
-from policies.api import POLICY_CSV, AuthorityViewSet, DirectiveViewSet, FocusAreaViewSet
 from policies.models import (
     Directive,
     DocumentRelation,
@@ -23,14 +31,6 @@ from policies.models import (
     Principle,
     RelationKind,
     Validity,
-)
-from zones.api import (
-    KEY_SEPARATOR,
-    ZONE_CSV,
-    BatchViewSet,
-    ProgramViewSet,
-    ProvinceViewSet,
-    RegionViewSet,
 )
 from zones.models import Authority, Batch, FocusArea, Program, Province, Region, Zone
 

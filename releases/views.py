@@ -11,9 +11,9 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import ListView
 
+from api.zones import KEY_SEPARATOR
 from policies.models import PolicyDocument
 from releases.models import Release, ReleaseFile
-from zones.api import KEY_SEPARATOR
 from zones.models import Authority, Batch, FocusArea, Program, Zone
 
 # A release never changes, so neither does any of its files.

@@ -4,8 +4,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.utils import translation
 
-from core.cache import read_generation
 from policies.demo import demo_load
+from public.cache import read_generation
 
 
 @pytest.fixture

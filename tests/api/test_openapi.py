@@ -7,7 +7,7 @@ from django.contrib.staticfiles import finders
 from django.utils import translation
 from drf_spectacular.generators import SchemaGenerator
 
-from core.api.schema_view import SchemaView
+from api.schema_view import SchemaView
 
 pytestmark = pytest.mark.django_db
 

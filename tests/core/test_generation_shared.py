@@ -1,7 +1,7 @@
 """The content generation with Redis, shared by every process: a change made by one process is
 seen by the next read of any other, although each process keeps an in-process copy of the
 generation and of the pages it served and hears of changes through Redis pub/sub
-(core/cache.py ``InProcessCopy``). These tests use the Redis on 127.0.0.1:6379 and a real
+(public/cache.py ``InProcessCopy``). These tests use the Redis on 127.0.0.1:6379 and a real
 second process.
 """
 
@@ -15,7 +15,7 @@ from django.core.cache import caches
 from django.db import connections
 from django.test import override_settings
 
-from core.cache import in_process_copy, read_generation
+from public.cache import in_process_copy, read_generation
 from tests.core.test_settings import run_django
 from tests.factories import PolicyDocumentFactory
 
@@ -25,7 +25,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def redis_settings(database: int = 0) -> dict:
     return {
         "default": {
-            "BACKEND": "core.redis_cache.RedisCache",
+            "BACKEND": "operations.redis_cache.RedisCache",
             "LOCATION": f"redis://127.0.0.1:6379/{database}",
             "KEY_PREFIX": f"apz-test-{uuid.uuid4().hex}",
         }
@@ -65,7 +65,7 @@ def bump_in_another_process(redis_cache) -> None:
             "REDIS_URL": redis_cache._servers[0],
             "DJANGO_CACHE_KEY_PREFIX": redis_cache.key_prefix,
         },
-        code="import django; django.setup(); from core.cache import bump_generation; "
+        code="import django; django.setup(); from public.cache import bump_generation; "
         "bump_generation()",
     )
     assert done.returncode == 0, done.stderr[-2000:]

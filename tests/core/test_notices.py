@@ -255,7 +255,7 @@ def test_production_without_a_mail_server_starts_sends_nothing_and_says_so():
     result = run_django(PRODUCTION, code=SHOW_MAILER)
 
     assert result.returncode == 0, result.stderr
-    assert "core.notices.UnsentMailBackend None None None https://register.example" in (
+    assert "newsroom.notices.UnsentMailBackend None None None https://register.example" in (
         result.stdout
     )
     assert "EMAIL_HOST is not set" in result.stderr

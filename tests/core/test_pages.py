@@ -10,8 +10,8 @@ from django.utils import translation
 
 from core.models import Status
 from policies.models import PolicyDocument
-from policies.sitemaps import PolicySitemap
-from policies.views import highlight
+from public.sitemaps.policies import PolicySitemap
+from public.views.policies import highlight
 from tests.factories import (
     DirectiveFactory,
     FocusAreaFactory,

@@ -229,7 +229,7 @@ def test_the_navigation_marks_the_section_of_each_page_in_each_language(client):
         assert ("Atom feed of documents" in footer) == (not path.startswith("/zh-hans/")), path
 
 
-# -- the Redis backend production uses (core/redis_cache.py) ----------------------------------
+# -- the Redis backend production uses (operations/redis_cache.py) ---------------------------
 
 
 def test_pages_kept_in_redis_are_served_and_rebuilt_after_a_publish(client):
@@ -238,7 +238,7 @@ def test_pages_kept_in_redis_are_served_and_rebuilt_after_a_publish(client):
     prefix = f"apz-test-{uuid.uuid4().hex}"
     redis_cache = {
         "default": {
-            "BACKEND": "core.redis_cache.RedisCache",
+            "BACKEND": "operations.redis_cache.RedisCache",
             "LOCATION": "redis://127.0.0.1:6379/0",
             "KEY_PREFIX": prefix,
         }

@@ -8,9 +8,9 @@ from django.core.cache import cache
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from core.cache import NEXT_CHANGE_KEY
 from core.models import ChangeStatus, Status, WorkingCopy
 from policies.models import Directive, PolicyDocument, Principle
+from public.cache import NEXT_CHANGE_KEY
 from tests import newsroom
 from tests.factories import (
     DirectiveFactory,

@@ -6,7 +6,7 @@ import socket
 import pytest
 from django.db import connections
 
-from core.logs import JsonFormatter, RequestIdFilter
+from operations.logs import JsonFormatter, RequestIdFilter
 
 
 @pytest.fixture

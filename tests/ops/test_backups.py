@@ -11,7 +11,7 @@ import stat
 import pytest
 from django.core.management import CommandError, call_command
 
-from core import backups
+from operations import backups
 from tests.factories import ZoneFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -5,7 +5,7 @@ import os
 import pytest
 from django.core.management import CommandError
 
-from core import backups
+from operations import backups
 
 
 @pytest.mark.parametrize(

@@ -14,8 +14,9 @@ import tablib
 from django.core.files.uploadedfile import SimpleUploadedFile
 from rest_framework.test import APIClient
 
-from core.admin.imports import PendingImportStorage
+from api.zones import KEY_SEPARATOR
 from core.models import LogAction, LogEvent, Status, WorkingCopy
+from newsroom.admin.imports import PendingImportStorage
 from policies.models import Directive, PolicyDocument
 from tests import newsroom
 from tests.factories import (
@@ -29,7 +30,6 @@ from tests.factories import (
     SourceFactory,
     ZoneFactory,
 )
-from zones.api import KEY_SEPARATOR
 from zones.models import Province, Zone
 
 pytestmark = pytest.mark.django_db

@@ -470,7 +470,7 @@ def test_a_document_page_lists_the_documents_sharing_most_zones_first_then_the_l
 def test_in_a_busy_zone_the_documents_about_the_same_zones_come_from_its_newest(
     client, monkeypatch
 ):
-    monkeypatch.setattr("policies.views.SAME_ZONE_CANDIDATES", 2)
+    monkeypatch.setattr("public.views.policies.SAME_ZONE_CANDIDATES", 2)
     zone = ZoneFactory()
     document = PolicyDocumentFactory(slug="the-notice", zones=[zone])
     # Entered in this order; the oldest entry carries the latest date.

@@ -1,0 +1,361 @@
+"""The zones side of the public site: the zones list and map, a zone, focus areas, programs."""
+
+from types import SimpleNamespace
+
+from django.db.models import Count, F, Prefetch
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.generic import DetailView, ListView
+
+from core.charts import PALETTE, Series, stacked_bar_chart
+from core.dates import PartialDate
+from core.filters import chinese_active
+from core.models import Source
+from public.views.pages import FilteredListView, by_name
+from public.views.versions import AsOfMixin
+from zones.filters import ZoneFilter
+from zones.geojson import places_collection
+from zones.models import Batch, FocusArea, Program, Zone
+
+PLACEHOLDER = "zone-slug-placeholder"
+
+
+def zone_page_url(zone) -> str:
+    return zone.get_absolute_url()
+
+
+# The fields of a zone that maps, timelines and charts show.
+MAP_FIELDS = (
+    "slug",
+    "name_en",
+    "name_zh_hans",
+    "program_id",
+    "batch_id",
+    "batch__number",
+    "province_id",
+    "province__slug",
+    "approved_on",
+    "approved_on_precision",
+    "latitude",
+    "longitude",
+)
+
+
+class MapZone:
+    """A zone as a map, a timeline or a chart shows it, read from one ``values()`` row.
+
+    A page that shows every zone (the home page, a program) reads thousands: as model instances
+    they cost a second to build, as rows a few milliseconds. ``program`` is the zone's program
+    record, from the few the page has loaded anyway.
+    """
+
+    def __init__(self, row: dict, program, url_template: str):
+        self.slug = row["slug"]
+        self.name_en = row["name_en"]
+        self.name_zh_hans = row["name_zh_hans"]
+        self.program = program
+        self.batch_id = row["batch_id"]
+        self.batch = SimpleNamespace(number=row["batch__number"]) if self.batch_id else None
+        self.province_id = row["province_id"]
+        self.province = SimpleNamespace(slug=row["province__slug"])
+        self.approved_on = row["approved_on"]
+        self.approved = PartialDate(row["approved_on"], row["approved_on_precision"])
+        self.latitude = row["latitude"]
+        self.longitude = row["longitude"]
+        self.url = url_template.replace(PLACEHOLDER, self.slug)
+
+    @property
+    def name(self) -> str:
+        return (chinese_active() and self.name_zh_hans) or self.name_en
+
+    def get_absolute_url(self) -> str:
+        return self.url
+
+
+def map_zones(queryset, programs) -> list[MapZone]:
+    """The zones of ``queryset`` as ``MapZone`` rows, in its order; ``programs`` holds their
+    programs (public zones belong to public programs)."""
+    by_id = {program.pk: program for program in programs}
+    url_template = reverse("zones:detail", kwargs={"slug": PLACEHOLDER})
+    return [
+        MapZone(row, by_id[row["program_id"]], url_template)
+        for row in queryset.values(*MAP_FIELDS)
+        if row["program_id"] in by_id
+    ]
+
+
+def zones_geojson(zones) -> dict:
+    """The zones for a page's map: one marker per place, listing every zone there."""
+    return places_collection(zones, html_url=zone_page_url)
+
+
+def program_colours(programs) -> dict[str, str]:
+    """One colour per program, stable by slug, shared by the map, its legend and the charts."""
+    return {
+        program.slug: PALETTE[index % len(PALETTE)]
+        for index, program in enumerate(sorted(programs, key=lambda p: p.slug))
+    }
+
+
+def designations_chart(zones, programs, *, title: str):
+    """Zones designated per year, stacked by program, from zones already loaded."""
+    colours = program_colours(programs)
+    counts: dict[str, dict[str, int]] = {program.slug: {} for program in programs}
+    for zone in zones:
+        if zone.approved_on is None or zone.program.slug not in counts:
+            continue
+        year = str(zone.approved_on.year)
+        counts[zone.program.slug][year] = counts[zone.program.slug].get(year, 0) + 1
+    years = sorted({year for values in counts.values() for year in values})
+    series = [
+        Series(program.short_name or program.name, colours[program.slug], counts[program.slug])
+        for program in sorted(programs, key=lambda p: p.slug)
+    ]
+    return stacked_bar_chart(
+        title=title,
+        description=_("Zones by the year of their designation, one colour per program."),
+        categories=years,
+        series=series,
+    )
+
+
+class ZoneListView(FilteredListView):
+    """The zones, filtered; ``?view=map`` shows the same result on a map instead of in pages."""
+
+    query_parameters = ("page", "view")
+
+    filterset_class = ZoneFilter
+    template_name = "zones/zone_list.html"
+    paginate_by = 24
+
+    @property
+    def map_view(self) -> bool:
+        return self.request.GET.get("view") == "map"
+
+    def get_paginate_by(self, queryset):
+        # The map shows every zone of the result; the list shows them a page at a time.
+        return None if self.map_view else self.paginate_by
+
+    def get_base_queryset(self):
+        return Zone.objects.published()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["map_view"] = self.map_view
+        if self.map_view:
+            zones = list(context["object_list"])
+            programs = {zone.program.slug: zone.program for zone in zones}.values()
+            context["zones_geojson"] = zones_geojson(zones)
+            context["program_colours"] = program_colours(programs)
+            context["map_programs"] = sorted(programs, key=lambda p: p.slug)
+        return context
+
+
+class ZoneDetailView(AsOfMixin, DetailView):
+    """One zone. Subclassed by the admin's preview, which widens ``get_queryset``."""
+
+    template_name = "zones/zone_detail.html"
+    context_object_name = "zone"
+    query_parameters = ("as_of",)
+
+    def get_queryset(self):
+        return (
+            Zone.objects.published()
+            .for_listing()
+            .prefetch_related(Prefetch("sources", queryset=Source.objects.order_by("title")))
+        )
+
+    def get_context_data(self, **kwargs):
+        zone = self.object
+        from policies.models import LISTING_DEFERRED  # the zones app loads before policies
+
+        # A zone may be named in thousands of documents: the page shows the latest few, in
+        # date order, with how many more there are and a link to all of them.
+        directives = zone.directives.published()
+        directive_count = directives.count()
+        directives = latest_in_date_order(
+            directives.select_related("document")
+            .defer("search_vector", *(f"document__{name}" for name in LISTING_DEFERRED))
+            .prefetch_related("focus_areas"),
+            "document__issued_on",
+            "document__slug",
+        )
+        documents = zone.documents.published()
+        document_count = documents.count()
+        documents = latest_in_date_order(documents.for_listing(), "issued_on", "slug")
+        focus_area_ids = [area.pk for area in zone.focus_areas.all()]
+        shared = (
+            Zone.objects.published()
+            .exclude(pk=zone.pk)
+            .filter(focus_areas__in=focus_area_ids)
+            .annotate(shared_count=Count("focus_areas"))
+            .select_related("program")
+            .order_by("-shared_count", *by_name())[:6]
+        )
+        namesakes = []
+        if zone.city_en:
+            namesakes = (
+                Zone.objects.published()
+                .filter(city_en__iexact=zone.city_en)
+                .exclude(program=zone.program_id)
+                .select_related("program")
+                .order_by(*by_name())
+            )
+        namesakes = list(namesakes)
+        shared = [other for other in shared if other not in namesakes]
+        return super().get_context_data(
+            directives=directives,
+            more_directives=directive_count - len(directives),
+            documents=documents,
+            more_documents=document_count - len(documents),
+            namesakes=namesakes,
+            related_zones=shared,
+            zones_geojson=zones_geojson([zone]),
+            program_colours={zone.program.slug: PALETTE[0]},
+            feed_query=f"zone={zone.slug}",
+            **kwargs,
+        )
+
+
+# How many directives and documents a zone's page lists before "and N more".
+LATEST_ON_ZONE_PAGE = 20
+
+
+def latest_in_date_order(queryset, date_field: str, tiebreak: str) -> list:
+    """The latest ``LATEST_ON_ZONE_PAGE`` records, oldest first (undated ones last), as the
+    whole list would show them."""
+    newest_first = queryset.order_by(F(date_field).desc(nulls_first=True), f"-{tiebreak}")
+    return list(newest_first[:LATEST_ON_ZONE_PAGE])[::-1]
+
+
+def counts_by_focus_area(queryset) -> dict[int, int]:
+    """How many records of a queryset each focus area has, in one grouped query."""
+    rows = (
+        queryset.filter(focus_areas__isnull=False)
+        .order_by()
+        .values("focus_areas")
+        .annotate(count=Count("pk"))
+    )
+    return {row["focus_areas"]: row["count"] for row in rows}
+
+
+class FocusAreaListView(ListView):
+    query_parameters = ()
+    template_name = "zones/focusarea_list.html"
+    context_object_name = "focus_areas"
+
+    def get_queryset(self):
+        documents = FocusArea._meta.get_field("documents").related_model
+        zone_counts = counts_by_focus_area(Zone.objects.published())
+        document_counts = counts_by_focus_area(documents.objects.published())
+        # A focus area that only drafts mention stays out of public view.
+        areas = list(
+            FocusArea.objects.filter(pk__in={*zone_counts, *document_counts}).order_by(*by_name())
+        )
+        for area in areas:
+            area.zone_count = zone_counts.get(area.pk, 0)
+            area.document_count = document_counts.get(area.pk, 0)
+        return areas
+
+
+# How many zones, documents and directives a focus area's page lists before "and N more".
+LATEST_ON_FOCUS_AREA_PAGE = 20
+
+
+class FocusAreaDetailView(DetailView):
+    query_parameters = ()
+    template_name = "zones/focusarea_detail.html"
+    context_object_name = "focus_area"
+    queryset = FocusArea.objects.all()
+
+    def get_context_data(self, **kwargs):
+        area = self.object
+        # The map shows every zone of the area; the cards, the first few by name.
+        zones = Zone.objects.published().filter(focus_areas=area).order_by(*by_name())
+        zone_cards = list(zones.for_listing()[:LATEST_ON_FOCUS_AREA_PAGE])
+        zones = list(zones.select_related("program", "batch", "province"))
+        # A focus area is named in tens of thousands of documents and directives: the page
+        # shows the latest of each and how many more there are.
+        documents = area.documents.published()
+        document_count = documents.count()
+        documents = list(
+            documents.for_listing().order_by(F("issued_on").desc(nulls_last=True), "slug")[
+                :LATEST_ON_FOCUS_AREA_PAGE
+            ]
+        )
+        directives = area.directives.published()
+        directive_count = directives.count()
+        directives = list(
+            directives.for_listing().order_by(
+                F("document__issued_on").desc(nulls_last=True), "document__slug", "position"
+            )[:LATEST_ON_FOCUS_AREA_PAGE]
+        )
+        programs = {zone.program.slug: zone.program for zone in zones}.values()
+        return super().get_context_data(
+            zones=zones,
+            zone_cards=zone_cards,
+            more_zones=len(zones) - len(zone_cards),
+            documents=documents,
+            more_documents=document_count - len(documents),
+            directives=directives,
+            more_directives=directive_count - len(directives),
+            zones_geojson=zones_geojson(zones),
+            program_colours=program_colours(programs),
+            map_programs=sorted(programs, key=lambda p: p.slug),
+            feed_query=f"focus_area={area.slug}",
+            **kwargs,
+        )
+
+
+# How many of a program's documents its page lists before "and N more".
+LATEST_ON_PROGRAM_PAGE = 20
+
+
+class ProgramDetailView(DetailView):
+    query_parameters = ()
+    template_name = "zones/program_detail.html"
+    context_object_name = "program"
+
+    def get_queryset(self):
+        return (
+            Program.objects.published()
+            .for_listing()
+            .prefetch_related(Prefetch("sources", queryset=Source.objects.order_by("title")))
+        )
+
+    def get_context_data(self, **kwargs):
+        program = self.object
+        zones = list(
+            Zone.objects.published()
+            .filter(program=program)
+            .for_listing()
+            .order_by("batch__number", "approved_on", *by_name())
+        )
+        batches = Batch.objects.published().filter(program=program).order_by("number")
+        zone_counts = {}
+        for zone in zones:
+            zone_counts[zone.batch_id] = zone_counts.get(zone.batch_id, 0) + 1
+        batches = [(batch, zone_counts.get(batch.pk, 0)) for batch in batches]
+        # A program is named in tens of thousands of documents: the page shows the latest ones,
+        # how many there are, and a link to all of them.
+        documents = program.documents.published()
+        document_count = documents.count()
+        latest = list(
+            documents.for_listing().order_by(F("issued_on").desc(nulls_last=True), "slug")[
+                :LATEST_ON_PROGRAM_PAGE
+            ]
+        )
+        return super().get_context_data(
+            zones=zones,
+            batches=batches,
+            documents=latest,
+            document_count=document_count,
+            more_documents=document_count - len(latest),
+            zones_geojson=zones_geojson(zones),
+            program_colours=program_colours([program]),
+            chart=designations_chart(
+                zones, [program], title=_("Zones designated each year in this program")
+            ),
+            feed_query=f"program={program.slug}",
+            **kwargs,
+        )
