@@ -33,6 +33,11 @@ def published_q(prefix: str = "") -> Q:
     )
 
 
+def scheduled_q(prefix: str = "") -> Q:
+    """The condition "published by an editor but waiting for its go-live time"."""
+    return Q(**{f"{prefix}status": Status.PUBLISHED, f"{prefix}go_live_at__gt": Now()})
+
+
 def in_newsroom(user) -> bool:
     """An active staff account: the admin's rule for who works on the register at all."""
     return bool(user is not None and user.is_active and user.is_staff)
@@ -51,7 +56,7 @@ class PublishableQuerySet(models.QuerySet):
 
     def scheduled(self):
         """Published by an editor but waiting for its go-live time."""
-        return self.filter(status=Status.PUBLISHED, go_live_at__gt=Now())
+        return self.filter(scheduled_q())
 
     def visible_to(self, user):
         """Everything for staff who may view the model in the admin; the public view otherwise."""
@@ -258,6 +263,10 @@ class WorkingCopyQuerySet(AboutRecordQuerySet):
     def due(self):
         """Scheduled changes whose go-live time has passed: the database's clock decides."""
         return self.filter(status=ChangeStatus.SCHEDULED, go_live_at__lte=Now())
+
+    def scheduled(self):
+        """Scheduled changes still waiting for their go-live time."""
+        return self.filter(status=ChangeStatus.SCHEDULED, go_live_at__gt=Now())
 
 
 class WorkingCopy(models.Model):

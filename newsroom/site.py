@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from core.models import ChangeStatus, LogEvent, Publishable, Status, WorkingCopy
+from core.models import ChangeStatus, LogEvent, Publishable, Status, WorkingCopy, scheduled_q
 
 DASHBOARD_ITEMS = 10
 RECENT_CHANGES = 15
@@ -105,9 +105,7 @@ class NewsroomAdminSite(admin.AdminSite):
                 (waiting, records.filter(status=Status.REVIEW).order_by("-updated_at")),
                 (
                     scheduled,
-                    records.filter(status=Status.PUBLISHED, go_live_at__gt=Now()).order_by(
-                        "go_live_at"
-                    ),
+                    records.filter(scheduled_q()).order_by("go_live_at"),
                 ),
                 (
                     went_live,

@@ -27,7 +27,6 @@ from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
 from django.db import DatabaseError, transaction
-from django.db.models.functions import Now
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse, QueryDict
 from django.urls import Resolver404, resolve
@@ -88,22 +87,16 @@ def _bump_generation() -> tuple[int, float]:
 def next_scheduled_change() -> float:
     """Epoch seconds of the earliest go-live time still to come, of any public model or
     scheduled change: one query, after applying the scheduled changes whose time has come."""
-    from core.models import ChangeStatus, Publishable, Status, WorkingCopy
+    from core.models import Publishable, WorkingCopy, scheduled_q
     from core.services import working_copies_go_live
 
     working_copies_go_live()
     scheduled = [
-        model._base_manager.filter(status=Status.PUBLISHED, go_live_at__gt=Now())
-        .order_by()
-        .values("go_live_at")
+        model._base_manager.filter(scheduled_q()).order_by().values("go_live_at")
         for model in apps.get_models()
         if issubclass(model, Publishable) and model._meta.app_label in PUBLIC_APPS
     ]
-    scheduled.append(
-        WorkingCopy.objects.filter(status=ChangeStatus.SCHEDULED, go_live_at__gt=Now())
-        .order_by()
-        .values("go_live_at")
-    )
+    scheduled.append(WorkingCopy.objects.scheduled().order_by().values("go_live_at"))
     moments = scheduled[0].union(*scheduled[1:], all=True).order_by("go_live_at")[:1]
     earliest = next(iter(moments), None)
     return earliest["go_live_at"].timestamp() if earliest is not None else NEVER

@@ -14,7 +14,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Case, Max, Min, OuterRef, Subquery, Value, When
-from django.db.models.functions import ExtractYear, Now
+from django.db.models.functions import ExtractYear
 from django.forms.models import BaseInlineFormSet
 from django.http import Http404, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
 from django.template.response import TemplateResponse
@@ -30,7 +30,7 @@ from modeltranslation.admin import (
     TranslationTabularInline,
 )
 
-from core.models import ChangeStatus, Publishable, Status, WorkingCopy
+from core.models import ChangeStatus, Publishable, Status, WorkingCopy, scheduled_q
 from core.services import (
     StaleVersionError,
     can_publish,
@@ -294,7 +294,7 @@ class PublicationFilter(admin.SimpleListFilter):
             # What the public sees: for a zone that includes its program being public.
             return queryset.published()
         if value == "scheduled":
-            return queryset.filter(status=Status.PUBLISHED, go_live_at__gt=Now())
+            return queryset.filter(scheduled_q())
         if value in {Status.DRAFT, Status.REVIEW, Status.WITHDRAWN}:
             return queryset.filter(status=value)
         return queryset
@@ -304,7 +304,7 @@ class PublicationFilter(admin.SimpleListFilter):
         counts = counts_by(
             records,
             Case(
-                When(status=Status.PUBLISHED, go_live_at__gt=Now(), then=Value("scheduled")),
+                When(scheduled_q(), then=Value("scheduled")),
                 default="status",
             ),
         )
