@@ -1,107 +1,22 @@
-"""Conditional GET: validators computed in one cheap query, before any body is rendered.
+"""Conditional requests of the API: ETags and Last-Modified from the register's data version
+(``core.freshness``), computed in one cheap query before any body is rendered.
 
-A response of the API can change when any record it shows or nests changes, when a scheduled
-record's go-live time passes, or when reference data is renamed. One query reads, for every
-table behind the API:
-
-* the newest history row id of each model with history (every save, change of related records
-  and delete adds one; ids only grow, whatever the clocks of the servers say),
-* the latest go-live time that has passed, per publishable model (evaluated by the database
-  clock, like ``published()``),
-* a digest of the small reference tables without history (provinces, regions, sources).
-
-The ETag is a digest of that, of the representation (media type, language) and of who is
-asking (the public, or one signed-in user); a detail's ETag also starts with the record's
+The ETag is a digest of the data version, of the representation (media type, language) and of
+who is asking (the public, or one signed-in user); a detail's ETag also starts with the record's
 version (and, for a signed-in reader, its working copy's), which is what ``If-Match``
 compares. An unchanged register answers ``If-None-Match`` with 304 after that one query.
 """
 
 import hashlib
 import re
-from dataclasses import dataclass
-from datetime import datetime
 
-from django.apps import apps
 from django.conf import settings
-from django.db import connections, router
 from django.utils.cache import patch_vary_headers
 from django.utils.http import http_date
 from django.utils.translation import get_language
 
-from core.models import Publishable
+from core.freshness import DataVersion
 from core.services import working_copy_of
-
-TRACKED_APPS = ("core", "zones", "policies")
-REFERENCE_TABLE_MODELS = ("zones.Province", "zones.Region", "core.Source")
-
-
-@dataclass(frozen=True)
-class DataVersion:
-    digest: str
-    last_modified: datetime | None
-
-
-def _history_models():
-    for model in apps.get_models():
-        if (
-            model._meta.app_label in TRACKED_APPS
-            and hasattr(model._meta, "simple_history_manager_attribute")
-            and not model._meta.proxy
-        ):
-            yield model
-
-
-def _version_sql(connection) -> str:
-    quote = connection.ops.quote_name
-    columns = []
-    for model in sorted(_history_models(), key=lambda m: m._meta.label):
-        history = quote(model.history.model._meta.db_table)
-        columns.append(f"(SELECT MAX(history_id) FROM {history})")
-        columns.append(f"(SELECT MAX(history_date) FROM {history})")
-    for model in sorted(apps.get_models(), key=lambda m: m._meta.label):
-        if issubclass(model, Publishable) and model._meta.app_label in TRACKED_APPS:
-            table = quote(model._meta.db_table)
-            columns.append(
-                f"(SELECT MAX(go_live_at) FROM {table} WHERE go_live_at <= STATEMENT_TIMESTAMP())"
-            )
-    for label in REFERENCE_TABLE_MODELS:
-        table = quote(apps.get_model(label)._meta.db_table)
-        columns.append(f"(SELECT md5(string_agg(t::text, ',' ORDER BY t.id)) FROM {table} t)")
-    return "SELECT " + ", ".join(columns)
-
-
-_SQL_CACHE: dict[str, str] = {}
-
-
-def data_version() -> DataVersion:
-    """The register's data version, read where the request's other reads go: a public read
-    from the replica (config.db_router), so that it describes the data the answer shows."""
-    connection = connections[router.db_for_read(apps.get_model("zones", "Zone"))]
-    if connection.alias not in _SQL_CACHE:
-        _SQL_CACHE[connection.alias] = _version_sql(connection)
-    with connection.cursor() as cursor:
-        cursor.execute(_SQL_CACHE[connection.alias])
-        row = cursor.fetchone()
-    # The latest save, delete or go-live: when the data behind any answer last changed.
-    times = [value for value in row if isinstance(value, datetime)]
-    return DataVersion(
-        digest=hashlib.sha256(repr(row).encode()).hexdigest(),
-        last_modified=max(times) if times else None,
-    )
-
-
-def request_data_version(request) -> DataVersion:
-    """The data version, read once per request, so that a list's ETag and its ``data_as_of``
-    agree."""
-    if not hasattr(request, "data_version"):
-        request.data_version = data_version()
-    return request.data_version
-
-
-def data_as_of() -> datetime | None:
-    """When the register's data last changed (the latest save, delete or go-live): the pages'
-    "Data as of", the same moment as the API's Last-Modified and ``data_as_of``."""
-    return data_version().last_modified
 
 
 def audience(request) -> str:

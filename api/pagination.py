@@ -7,9 +7,9 @@ from rest_framework.exceptions import NotFound
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 
-from api.conditional import request_data_version
 from api.exceptions import InvalidParameters
-from public.views.pages import CappedCountPaginator
+from core.freshness import request_data_version
+from core.search import CappedCountPaginator
 
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100

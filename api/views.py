@@ -25,10 +25,8 @@ from rest_framework.views import APIView
 from api.conditional import (
     apply_cache_headers,
     audience,
-    data_version,
     edit_version,
     make_etag,
-    request_data_version,
     set_validators,
     versions_in_if_match,
 )
@@ -43,6 +41,7 @@ from api.negotiation import RegisterContentNegotiation
 from api.pagination import RegisterPagination
 from api.permissions import RegisterPermissions
 from api.renderers import csv_response
+from core.freshness import data_version, request_data_version
 from core.models import Publishable
 from core.services import record_publish, record_submit, record_withdraw
 

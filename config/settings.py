@@ -243,8 +243,8 @@ TRUSTED_PROXY_COUNT = int(
         "1" if env_bool("DJANGO_BEHIND_PROXY", default=False) else "0",
     )
 )
-AXES_CLIENT_IP_CALLABLE = "newsroom.admin.security.client_ip_address"
-AXES_LOCKOUT_CALLABLE = "newsroom.admin.security.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "newsroom.security.client_ip_address"
+AXES_LOCKOUT_CALLABLE = "newsroom.security.lockout_response"
 
 # ---------------------------------------------------------------------------------------------
 # Languages and time

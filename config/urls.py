@@ -27,7 +27,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     # The API: /api/v1/, /api/schema/, /api/docs/. Outside the language prefixes.
-    path("api/", include("api.urls")),
+    path("api/", include("config.api_urls")),
     # A release's files keep one address whatever the reader's language.
     path("data/<release_version:version>/<release_file:name>", release_file, name="release-file"),
 ]

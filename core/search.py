@@ -11,7 +11,9 @@ import re
 from dataclasses import dataclass, replace
 
 from django.contrib.postgres.search import SearchQuery, SearchVector
+from django.core.paginator import Paginator
 from django.db.models import Value
+from django.utils.functional import cached_property
 
 # CJK ideographs (unified, extension A, compatibility). Punctuation and kana are not included.
 CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
@@ -211,3 +213,26 @@ def _runs_of(chars: list[str], flags: list[bool]):
         if index == len(chars) or flags[index] != flags[start]:
             yield flags[start], "".join(chars[start:index])
             start = index
+
+
+class CappedCountPaginator(Paginator):
+    """A paginator that, with ``cap`` (a search), counts no further than the cap; ``capped``
+    tells that there are more."""
+
+    def __init__(self, *args, cap=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.cap = cap
+
+    @cached_property
+    def counted(self) -> tuple[int, bool]:
+        if self.cap is None:
+            return Paginator.count.func(self), False
+        return capped_count(self.object_list, self.cap)
+
+    @cached_property
+    def count(self):
+        return self.counted[0]
+
+    @property
+    def capped(self) -> bool:
+        return self.counted[1]

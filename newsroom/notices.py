@@ -24,6 +24,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from core.models import LogAction, LogEvent, WorkingCopy
+from core.services import publish_permission
 
 logger = logging.getLogger(__name__)
 
@@ -83,8 +84,6 @@ def send_notices(event_id: int) -> int:
 def recipients(event: LogEvent, model) -> list:
     """Who hears of ``event``: active staff with an e-mail address who have not turned notices
     off, never the person who acted."""
-    from core.services import publish_permission
-
     people = get_user_model()._default_manager.filter(is_active=True, is_staff=True)
     if event.action in TO_PUBLISHERS:
         people = people.filter(

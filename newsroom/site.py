@@ -20,6 +20,9 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from core.models import ChangeStatus, LogEvent, Publishable, Status, WorkingCopy, scheduled_q
+from newsroom.conversation import comment_view, my_notices_view
+from newsroom.options import publication_state, with_change_state
+from newsroom.tokens import api_token_view
 
 DASHBOARD_ITEMS = 10
 RECENT_CHANGES = 15
@@ -50,10 +53,6 @@ class NewsroomAdminSite(admin.AdminSite):
     index_template = "admin/newsroom/index.html"
 
     def get_urls(self):
-        # Imported here: the newsroom.admin package registers models on this site as it loads.
-        from newsroom.admin.conversation import comment_view, my_notices_view
-        from newsroom.admin.tokens import api_token_view
-
         return [
             path(
                 "my-api-token/",
@@ -90,8 +89,6 @@ class NewsroomAdminSite(admin.AdminSite):
             return None
 
     def dashboard(self, request) -> dict:
-        from newsroom.admin.options import publication_state, with_change_state
-
         waiting, scheduled, went_live = [], [], []
         since = timezone.now() - RECENTLY_LIVE
         for model, model_admin in self._viewable_admins(request):
@@ -145,8 +142,6 @@ class NewsroomAdminSite(admin.AdminSite):
     def waiting_changes(self, request) -> dict[str, list[DashboardItem]]:
         """Working copies in review, sent back (with the reason) and scheduled, newest first:
         one query for the working copies and one per kind of record they belong to."""
-        from newsroom.admin.options import publication_state
-
         viewable = dict(self._viewable_admins(request))
         copies = list(
             WorkingCopy.objects.exclude(status=ChangeStatus.DRAFT)

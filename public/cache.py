@@ -33,14 +33,16 @@ from django.urls import Resolver404, resolve
 from django.utils import translation
 from django.utils.cache import get_conditional_response, set_response_etag
 
+from core.freshness import PUBLIC_APPS
+from core.models import Publishable, WorkingCopy, scheduled_q
+from core.services import working_copies_go_live
+
 logger = logging.getLogger(__name__)
 
 GENERATION_KEY = "content:generation"
 # When the earliest scheduled go-live time passes (epoch seconds); absent means "not known".
 NEXT_CHANGE_KEY = "content:next-change"
 NEVER = float(2**62)
-# The apps whose records the public sees. Their history tables are left out.
-PUBLIC_APPS = ("core", "zones", "policies")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -87,9 +89,6 @@ def _bump_generation() -> tuple[int, float]:
 def next_scheduled_change() -> float:
     """Epoch seconds of the earliest go-live time still to come, of any public model or
     scheduled change: one query, after applying the scheduled changes whose time has come."""
-    from core.models import Publishable, WorkingCopy, scheduled_q
-    from core.services import working_copies_go_live
-
     working_copies_go_live()
     scheduled = [
         model._base_manager.filter(scheduled_q()).order_by().values("go_live_at")

@@ -4,11 +4,11 @@ from django.db.models import Prefetch
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from newsroom.admin.facets import GroupedChoicesFieldListFilter, GroupedRelatedFieldListFilter
-from newsroom.admin.forms import PartialDateField, PublishableForm, partial_date_help
-from newsroom.admin.history import HistoryChild
-from newsroom.admin.imports import NewsroomImportExportMixin
-from newsroom.admin.options import (
+from newsroom.facets import GroupedChoicesFieldListFilter, GroupedRelatedFieldListFilter
+from newsroom.forms import PartialDateField, PublishableForm, partial_date_help
+from newsroom.history import HistoryChild
+from newsroom.imports import NewsroomImportExportMixin
+from newsroom.options import (
     DocumentPartAdminMixin,
     HistoryAdminMixin,
     PublicationFilter,
@@ -19,6 +19,7 @@ from newsroom.admin.options import (
     TranslatedTabularInline,
     WorkingCopyInlineFormSet,
     bilingual,
+    status_badge,
     year_filter,
 )
 from newsroom.resources.policies import DirectiveResource, PolicyDocumentResource
@@ -250,8 +251,6 @@ class DirectiveAdmin(
 
     @admin.display(description=_("document status"), ordering="document__status")
     def document_status(self, obj):
-        from newsroom.admin.options import status_badge
-
         return status_badge(obj.document, changes=False)
 
 

@@ -1,9 +1,9 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from newsroom.admin.forms import PartialDateField, PublishableForm, partial_date_help
-from newsroom.admin.imports import NewsroomImportExportMixin
-from newsroom.admin.options import (
+from newsroom.forms import PartialDateField, PublishableForm, partial_date_help
+from newsroom.imports import NewsroomImportExportMixin
+from newsroom.options import (
     HistoryAdminMixin,
     PublicationFilter,
     PublishableAdminMixin,

@@ -24,6 +24,7 @@ from core.dates import DatePrecision, PartialDate
 from core.models import LogAction
 from core.services import imported_status, record_save, working_copy_save
 from core.text import LANGUAGE_LABELS
+from newsroom.forms import parse_partial_date
 
 
 class SlugWidget(widgets.ForeignKeyWidget):
@@ -74,8 +75,6 @@ class SlugsWidget(widgets.ManyToManyWidget):
 
 class PartialDateWidget(widgets.Widget):
     def clean(self, value, row=None, **kwargs):
-        from newsroom.admin.forms import parse_partial_date
-
         if value in (None, ""):
             return PartialDate(None)
         if isinstance(value, datetime.datetime):

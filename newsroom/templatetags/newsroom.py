@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from core.models import Comment
 from core.services import may_comment
-from newsroom.admin.conversation import CommentForm
+from newsroom.conversation import CommentForm
 
 register = template.Library()
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
-from api.conditional import data_as_of as register_data_as_of
+from core.freshness import data_as_of as register_data_as_of
 from core.text import render_markdown
 
 register = template.Library()

@@ -1,20 +1,18 @@
 """Health checks, and the pieces every public list shares."""
 
 from django.core.cache import cache
-from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import F
 from django.db.models.functions import Lower
 from django.http import HttpResponse, JsonResponse
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
-from django.utils.functional import cached_property
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET
 from django.views.generic import ListView
 
 from core.filters import chinese_active
-from core.search import capped_count
+from core.search import CappedCountPaginator
 
 
 @never_cache
@@ -54,29 +52,6 @@ def by_name(field_en: str = "name_en", field_pinyin: str = "name_pinyin") -> lis
     if chinese_active():
         return [F(field_pinyin).asc(), Lower(field_en)]
     return [Lower(field_en)]
-
-
-class CappedCountPaginator(Paginator):
-    """A paginator that, with ``cap`` (a search), counts no further than the cap; ``capped``
-    tells that there are more."""
-
-    def __init__(self, *args, cap=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.cap = cap
-
-    @cached_property
-    def counted(self) -> tuple[int, bool]:
-        if self.cap is None:
-            return Paginator.count.func(self), False
-        return capped_count(self.object_list, self.cap)
-
-    @cached_property
-    def count(self):
-        return self.counted[0]
-
-    @property
-    def capped(self) -> bool:
-        return self.counted[1]
 
 
 class FilteredListView(ListView):

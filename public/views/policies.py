@@ -33,8 +33,8 @@ from policies.models import (
 )
 from public.views.pages import FilteredListView
 from public.views.versions import AsOfMixin
-from public.views.zones import designations_chart, map_zones, program_colours, zones_geojson
 from zones.filters import ZoneFilter
+from zones.maps import designations_chart, map_zones, program_colours, zones_geojson
 from zones.models import Program, Zone
 
 SUMMARY_WORDS = 45

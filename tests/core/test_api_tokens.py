@@ -6,7 +6,7 @@ import pytest
 from django.db import connection
 from rest_framework.authtoken.models import Token
 
-from newsroom.admin.tokens import token_issue
+from newsroom.tokens import token_issue
 from tests import newsroom
 
 

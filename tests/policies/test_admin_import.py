@@ -16,7 +16,7 @@ from rest_framework.test import APIClient
 
 from api.zones import KEY_SEPARATOR
 from core.models import LogAction, LogEvent, Status, WorkingCopy
-from newsroom.admin.imports import PendingImportStorage
+from newsroom.imports import PendingImportStorage
 from policies.models import Directive, PolicyDocument
 from tests import newsroom
 from tests.factories import (

@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.dates import DatePrecision, PartialDate
 from core.services import revertible_fields
+from newsroom.times import format_in_site_zone
 
 LANGUAGE_NAMES = dict(settings.LANGUAGES)
 #: The key of a working copy's values among a record's versions.
@@ -229,8 +230,6 @@ class Snapshots:
             precision = dict(DatePrecision.choices)[value.precision]
             return f"{value.iso} ({precision})"
         if diff_field.kind == "datetime":
-            from newsroom.admin.forms import format_in_site_zone
-
             return format_in_site_zone(value)
         if diff_field.kind == "choice":
             return str(dict(diff_field.model_field.flatchoices).get(value, value))

@@ -51,17 +51,16 @@ from core.services import (
     working_copy_view,
 )
 from core.text import LANGUAGE_LABELS
-from newsroom.admin.facets import GroupedRelatedFieldListFilter, counts_by, filtered_records
-from newsroom.admin.forms import (
+from newsroom.facets import GroupedRelatedFieldListFilter, counts_by, filtered_records
+from newsroom.forms import (
     ConfirmForm,
     PublishableForm,
     ReasonForm,
     ScheduleForm,
-    format_in_site_zone,
-    site_zone_label,
 )
-from newsroom.admin.history import WORKING_COPY, RecordHistory
-from newsroom.admin.presence import presence_leave, presence_note, presence_notices
+from newsroom.history import WORKING_COPY, RecordHistory
+from newsroom.presence import presence_leave, presence_note, presence_notices
+from newsroom.times import format_in_site_zone, site_zone_label
 
 # ---------------------------------------------------------------------------------------------
 # English and Chinese

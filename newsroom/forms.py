@@ -5,10 +5,8 @@ import datetime
 import hashlib
 import json
 import re
-from zoneinfo import ZoneInfo
 
 from django import forms
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.functional import lazy
@@ -16,6 +14,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from core.dates import DatePrecision, PartialDate
+from newsroom.history import changes_since
+from newsroom.times import format_in_site_zone, site_zone, site_zone_label
 
 # 2021-02-19, 2021-2-9, 2021/02/19 or 2021.02.19, to the day, the month or the year; the
 # Chinese 2021年2月19日 and 2021年2月 are read the same way.
@@ -222,8 +222,6 @@ class PublishableForm(NewsroomForm):
         A field the editor left as opened takes the saved value. A field the editor changed
         keeps the typed text; if someone else changed it too, the saved value is shown beside
         it. Without the opened values (an older page) every field counts as changed."""
-        from newsroom.admin.history import changes_since
-
         if getattr(self.instance, "_working_copy", None) is None:
             # A working copy keeps no history of its own versions; the fields below tell.
             self.changes_meanwhile = changes_since(
@@ -298,24 +296,6 @@ def saved_value_display(field: forms.Field, value) -> str:
     if shown in (None, ""):
         return "—"
     return str(shown)
-
-
-def site_zone() -> ZoneInfo:
-    return ZoneInfo(settings.TIME_ZONE)
-
-
-def site_zone_label() -> str:
-    """e.g. "Asia/Shanghai (CST, UTC+08:00)": the zone an editor reads and types times in."""
-    now = timezone.now().astimezone(site_zone())
-    offset = now.strftime("%z")
-    return f"{settings.TIME_ZONE} ({now.strftime('%Z')}, UTC{offset[:3]}:{offset[3:]})"
-
-
-def format_in_site_zone(moment: datetime.datetime | None) -> str:
-    if moment is None:
-        return ""
-    local = moment.astimezone(site_zone())
-    return f"{local:%Y-%m-%d %H:%M:%S} {local:%Z} ({settings.TIME_ZONE})"
 
 
 class ScheduleForm(forms.Form):

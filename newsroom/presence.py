@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from core.models import LogAction, LogEvent, Presence
-from newsroom.admin.forms import site_zone
+from newsroom.times import site_zone
 
 #: The page renews its presence every minute; after this long without, the form counts as closed.
 OPEN_FOR = datetime.timedelta(minutes=3)
