@@ -399,6 +399,57 @@ def _restore_parts(record, user, model, parent_field: str, wanted: dict) -> None
         _restore_m2m(part, row)
 
 
+def _restore_version_fields(record: models.Model, version) -> None:
+    """Set ``record``'s fields as historical ``version`` recorded them; a field that points
+    at a record deleted since makes the revert impossible."""
+    try:
+        _restore_fields(record, version)
+    except Dangling as dangling:
+        raise ValidationError(
+            _("The %(field)s of that version has been deleted; it cannot be restored.")
+            % {"field": dangling.args[0].verbose_name}
+        ) from dangling
+
+
+def _revert_to_working_copy(record: Publishable, version, user, parts) -> None:
+    """Write the restored ``record``, with the links and parts ``version`` recorded, to its
+    working copy; the live version keeps serving until that is published."""
+    record._working_copy = working_copy_save(
+        record=record,
+        user=user,
+        expected_version=None,
+        many_to_many=_recorded_links(version),
+        parts=_recorded_parts(record, parts),
+        log_action=LogAction.REVERTED,
+    )
+
+
+def _restore_version_parts(record: models.Model, user, parts) -> None:
+    """Restore ``parts`` (model, parent field, {pk: historical row}) all together, or none of
+    them if they clash with the parts as they are now."""
+    try:
+        with transaction.atomic():
+            for part_model, parent_field, wanted in parts:
+                _restore_parts(record, user, part_model, parent_field, wanted)
+    except IntegrityError as clash:
+        raise ValidationError(
+            _(
+                "The parts of that version clash with the parts as they are now (two for one "
+                "zone, say). Nothing was reverted; change the parts by hand instead."
+            )
+        ) from clash
+
+
+def _note_revert(record: models.Model, user) -> None:
+    """Log the revert; a part's document records that its parts changed, and the public
+    version noted is the document's for a part, the record's otherwise."""
+    document = getattr(record, "document", None)
+    if document is not None and isinstance(document, Publishable):
+        record_parts_changed(record=document, user=user)
+    log_event(action=LogAction.REVERTED, record=record, user=user)
+    note_public_version(document if isinstance(document, Publishable) else record)
+
+
 @transaction.atomic
 def record_revert(
     *,
@@ -425,48 +476,19 @@ def record_revert(
     if is_publishable:
         _check_version(stored, expected_version)
 
-    try:
-        _restore_fields(record, version)
-    except Dangling as dangling:
-        raise ValidationError(
-            _("The %(field)s of that version has been deleted; it cannot be restored.")
-            % {"field": dangling.args[0].verbose_name}
-        ) from dangling
+    _restore_version_fields(record, version)
     if is_publishable and (
         is_public_or_scheduled(stored.status) or goes_to_working_copy(record, user)
     ):
-        record._working_copy = working_copy_save(
-            record=record,
-            user=user,
-            expected_version=None,
-            many_to_many=_recorded_links(version),
-            parts=_recorded_parts(record, parts),
-            log_action=LogAction.REVERTED,
-        )
+        _revert_to_working_copy(record, version, user, parts)
         return record
     if is_publishable:
         _apply_editor_rules(record, stored, user)
     record._history_user = user
     record.save()
     _restore_m2m(record, version)
-
-    try:
-        with transaction.atomic():
-            for part_model, parent_field, wanted in parts:
-                _restore_parts(record, user, part_model, parent_field, wanted)
-    except IntegrityError as clash:
-        raise ValidationError(
-            _(
-                "The parts of that version clash with the parts as they are now (two for one "
-                "zone, say). Nothing was reverted; change the parts by hand instead."
-            )
-        ) from clash
-
-    document = getattr(record, "document", None)
-    if document is not None and isinstance(document, Publishable):
-        record_parts_changed(record=document, user=user)
-    log_event(action=LogAction.REVERTED, record=record, user=user)
-    note_public_version(document if isinstance(document, Publishable) else record)
+    _restore_version_parts(record, user, parts)
+    _note_revert(record, user)
     return record
 
 

@@ -490,37 +490,12 @@ class HistoryAdminMixin:
         if target is None or target.kind == "deleted":
             raise Http404(gettext("No such version."))
         form = ConfirmForm(request.POST or None, initial={"expected_version": _version_of(obj)})
-        if request.method == "POST" and form.is_valid():
-            try:
-                record_revert(
-                    record=obj,
-                    version=target.record,
-                    user=request.user,
-                    expected_version=form.cleaned_data["expected_version"],
-                    parts=[
-                        (
-                            child.model,
-                            child.parent_field,
-                            history.child_state(child, target.ended_at),
-                        )
-                        for child in self.history_children
-                        if child.restored_by_revert
-                    ],
-                )
-            except StaleVersionError as stale:
-                self.message_user(request, str(stale), messages.ERROR)
-            except (PermissionDenied, ValidationError) as refused:
-                self.message_user(request, _refusal(refused), messages.ERROR)
-            else:
-                self.log_change(request, obj, [{"reverted": {"version": target.number}}])
-                message = gettext("Reverted to version %(version)s.") % {"version": target.number}
-                if getattr(obj, "_working_copy", None) is not None:
-                    message += " " + gettext(
-                        "It is the record's next version; the public keeps seeing the live "
-                        "version until it is published."
-                    )
-                self.message_user(request, message, messages.SUCCESS)
-                return HttpResponseRedirect(self._admin_url("change", obj.pk))
+        if (
+            request.method == "POST"
+            and form.is_valid()
+            and self._revert(request, obj, history, target, form.cleaned_data["expected_version"])
+        ):
+            return HttpResponseRedirect(self._admin_url("change", obj.pk))
         context = self._history_context(
             request,
             obj,
@@ -536,9 +511,49 @@ class HistoryAdminMixin:
         request.current_app = self.admin_site.name
         return TemplateResponse(request, "admin/newsroom/history_revert.html", context)
 
+    def _revert(self, request, obj, history, target, expected_version) -> bool:
+        """Revert ``obj`` to version ``target`` and say how it went; whether it was reverted."""
+        try:
+            record_revert(
+                record=obj,
+                version=target.record,
+                user=request.user,
+                expected_version=expected_version,
+                parts=self._revert_parts(history, target),
+            )
+        except StaleVersionError as stale:
+            self.message_user(request, str(stale), messages.ERROR)
+        except (PermissionDenied, ValidationError) as refused:
+            self.message_user(request, _refusal(refused), messages.ERROR)
+        else:
+            self.log_change(request, obj, [{"reverted": {"version": target.number}}])
+            self.message_user(request, _reverted_message(obj, target), messages.SUCCESS)
+            return True
+        return False
+
+    def _revert_parts(self, history, target) -> list:
+        """The parts a revert restores, as ``record_revert`` takes them: (model, parent field,
+        {pk: historical row}) as they stood when version ``target`` ended."""
+        return [
+            (child.model, child.parent_field, history.child_state(child, target.ended_at))
+            for child in self.history_children
+            if child.restored_by_revert
+        ]
+
     def _admin_url(self, view, pk):
         info = self.admin_site.name, self.opts.app_label, self.opts.model_name, view
         return reverse("{}:{}_{}_{}".format(*info), args=[pk])
+
+
+def _reverted_message(obj, target) -> str:
+    """What a revert of ``obj`` to version ``target`` did, for the message after it."""
+    message = gettext("Reverted to version %(version)s.") % {"version": target.number}
+    if getattr(obj, "_working_copy", None) is not None:
+        message += " " + gettext(
+            "It is the record's next version; the public keeps seeing the live "
+            "version until it is published."
+        )
+    return message
 
 
 def _is_live(record) -> bool:
@@ -926,14 +941,7 @@ class PublishableAdminMixin(HistoryAdminMixin):
         ]
 
     def workflow_view(self, request, object_id, transition):
-        transition = TRANSITIONS.get(transition)
-        if transition is None:
-            raise Http404(gettext("No such workflow step."))
-        obj = self.get_object(request, unquote(object_id))
-        if obj is None:
-            raise Http404(gettext("No such record."))
-        if not self._may(request, transition, obj):
-            raise PermissionDenied
+        transition, obj = self._workflow_target(request, object_id, transition)
         form_class = _transition_form(transition)
         form = form_class(request.POST or None, initial={"expected_version": obj.version})
         is_valid = request.method == "POST" and form.is_valid()
@@ -943,48 +951,74 @@ class PublishableAdminMixin(HistoryAdminMixin):
             form.add_error(None, gettext("Choose whether to publish it with what it belongs to."))
             is_valid = False
         if is_valid:
-            try:
-                with transaction.atomic():
-                    if hidden and parents_choice == "with":
-                        for parent in hidden:
-                            record_publish(
-                                record=parent,
-                                user=request.user,
-                                go_live_at=form.cleaned_data.get("go_live_at"),
-                            )
-                    transition.perform(
-                        obj,
-                        request.user,
-                        go_live_at=form.cleaned_data.get("go_live_at"),
-                        expected_version=form.cleaned_data.get("expected_version"),
-                        reason=form.cleaned_data.get("reason", ""),
-                    )
-            except StaleVersionError as stale:
-                self.message_user(
-                    request,
-                    gettext("%(problem)s Nothing was changed; look at it again first.")
-                    % {"problem": stale},
-                    messages.ERROR,
-                )
-            except (PermissionDenied, ValidationError) as refused:
-                self.message_user(request, _refusal(refused), messages.ERROR)
-            else:
-                self.log_change(request, obj, [{"changed": {"fields": ["status"]}}])
-                self.message_user(request, self._done_message(transition, obj), messages.SUCCESS)
+            with_parents = hidden if parents_choice == "with" else []
+            self._perform_transition(request, obj, transition, form.cleaned_data, with_parents)
             return HttpResponseRedirect(self._admin_url("change", obj.pk))
+        return self._confirm_transition(
+            request,
+            transition,
+            form,
+            subtitle=str(obj),
+            object=obj,
+            objects=[obj],
+            hidden_parents=hidden,
+        )
+
+    def _workflow_target(self, request, object_id, transition_name):
+        """The transition and the record a workflow step is for, if the user may take it."""
+        transition = TRANSITIONS.get(transition_name)
+        if transition is None:
+            raise Http404(gettext("No such workflow step."))
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None:
+            raise Http404(gettext("No such record."))
+        if not self._may(request, transition, obj):
+            raise PermissionDenied
+        return transition, obj
+
+    def _perform_transition(self, request, obj, transition, cleaned_data, parents) -> None:
+        """Take ``transition`` for ``obj``, after publishing ``parents`` (what it belongs to),
+        all or nothing, and say how it went."""
+        try:
+            with transaction.atomic():
+                for parent in parents:
+                    record_publish(
+                        record=parent,
+                        user=request.user,
+                        go_live_at=cleaned_data.get("go_live_at"),
+                    )
+                transition.perform(
+                    obj,
+                    request.user,
+                    go_live_at=cleaned_data.get("go_live_at"),
+                    expected_version=cleaned_data.get("expected_version"),
+                    reason=cleaned_data.get("reason", ""),
+                )
+        except StaleVersionError as stale:
+            self.message_user(
+                request,
+                gettext("%(problem)s Nothing was changed; look at it again first.")
+                % {"problem": stale},
+                messages.ERROR,
+            )
+        except (PermissionDenied, ValidationError) as refused:
+            self.message_user(request, _refusal(refused), messages.ERROR)
+        else:
+            self.log_change(request, obj, [{"changed": {"fields": ["status"]}}])
+            self.message_user(request, self._done_message(transition, obj), messages.SUCCESS)
+
+    def _confirm_transition(self, request, transition, form, **context):
+        """The page that asks to confirm ``transition`` for the records ``context`` names."""
         context = {
             **self.admin_site.each_context(request),
             "title": transition.question,
-            "subtitle": str(obj),
             "opts": self.opts,
             "app_label": self.opts.app_label,
-            "object": obj,
-            "objects": [obj],
             "transition": transition,
             "form": form,
-            "hidden_parents": hidden,
             "site_zone": site_zone_label(),
             "media": self.media + form.media,
+            **context,
         }
         request.current_app = self.admin_site.name
         return TemplateResponse(request, "admin/newsroom/confirm_transition.html", context)
@@ -1016,59 +1050,62 @@ class PublishableAdminMixin(HistoryAdminMixin):
         form_class = _transition_form(transition)
         form = form_class(request.POST if request.POST.get("confirm") else None)
         if request.POST.get("confirm") and form.is_valid():
-            done, skipped = [], []
-            for record in queryset:
-                try:
-                    transition.perform(
-                        record,
-                        request.user,
-                        go_live_at=form.cleaned_data.get("go_live_at"),
-                        reason=form.cleaned_data.get("reason", ""),
-                    )
-                except (PermissionDenied, ValidationError) as refused:
-                    skipped.append(f"{record}: {_refusal(refused)}")
-                else:
-                    self.log_change(request, record, [{"changed": {"fields": ["status"]}}])
-                    done.append(record)
-            if done:
-                self.message_user(
-                    request,
-                    gettext("%(done)s: %(count)d %(items)s.")
-                    % {
-                        "done": transition.done,
-                        "count": len(done),
-                        "items": model_ngettext(self.opts, len(done)),
-                    },
-                    messages.SUCCESS,
-                )
-            if skipped:
-                self.message_user(
-                    request,
-                    ngettext(
-                        "Left %(count)d record as it was: %(reasons)s",
-                        "Left %(count)d records as they were: %(reasons)s",
-                        len(skipped),
-                    )
-                    % {"count": len(skipped), "reasons": "; ".join(skipped)},
-                    messages.WARNING,
-                )
+            done, skipped = self._perform_bulk(request, queryset, transition, form.cleaned_data)
+            self._report_bulk(request, transition, done, skipped)
             return None
-        context = {
-            **self.admin_site.each_context(request),
-            "title": transition.question,
-            "subtitle": None,
-            "opts": self.opts,
-            "app_label": self.opts.app_label,
-            "objects": list(queryset),
-            "transition": transition,
-            "form": form,
-            "bulk_action": f"{transition.name}_selected",
-            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
-            "site_zone": site_zone_label(),
-            "media": self.media + form.media,
-        }
-        request.current_app = self.admin_site.name
-        return TemplateResponse(request, "admin/newsroom/confirm_transition.html", context)
+        return self._confirm_transition(
+            request,
+            transition,
+            form,
+            subtitle=None,
+            objects=list(queryset),
+            bulk_action=f"{transition.name}_selected",
+            action_checkbox_name=helpers.ACTION_CHECKBOX_NAME,
+        )
+
+    def _perform_bulk(self, request, queryset, transition, cleaned_data) -> tuple[list, list]:
+        """Take ``transition`` for each record in ``queryset``, one at a time: the records it
+        was taken for, and a reason for each record left as it was."""
+        done, skipped = [], []
+        for record in queryset:
+            try:
+                transition.perform(
+                    record,
+                    request.user,
+                    go_live_at=cleaned_data.get("go_live_at"),
+                    reason=cleaned_data.get("reason", ""),
+                )
+            except (PermissionDenied, ValidationError) as refused:
+                skipped.append(f"{record}: {_refusal(refused)}")
+            else:
+                self.log_change(request, record, [{"changed": {"fields": ["status"]}}])
+                done.append(record)
+        return done, skipped
+
+    def _report_bulk(self, request, transition, done, skipped) -> None:
+        """Say how many records ``transition`` was taken for, and why the others were not."""
+        if done:
+            self.message_user(
+                request,
+                gettext("%(done)s: %(count)d %(items)s.")
+                % {
+                    "done": transition.done,
+                    "count": len(done),
+                    "items": model_ngettext(self.opts, len(done)),
+                },
+                messages.SUCCESS,
+            )
+        if skipped:
+            self.message_user(
+                request,
+                ngettext(
+                    "Left %(count)d record as it was: %(reasons)s",
+                    "Left %(count)d records as they were: %(reasons)s",
+                    len(skipped),
+                )
+                % {"count": len(skipped), "reasons": "; ".join(skipped)},
+                messages.WARNING,
+            )
 
 
 def _transition_form(transition: Transition):

@@ -89,6 +89,24 @@ class NewsroomAdminSite(admin.AdminSite):
             return None
 
     def dashboard(self, request) -> dict:
+        waiting, scheduled, went_live = self._record_items(request)
+        changes = self.waiting_changes(request)
+        waiting += changes[ChangeStatus.REVIEW]
+        scheduled += changes[ChangeStatus.SCHEDULED]
+        scheduled.sort(key=lambda item: item.moment)
+        went_live.sort(key=lambda item: item.moment, reverse=True)
+        waiting.sort(key=lambda item: item.moment, reverse=True)
+        return {
+            "waiting": waiting[:DASHBOARD_ITEMS],
+            "scheduled": scheduled[:DASHBOARD_ITEMS],
+            "went_live": went_live[:DASHBOARD_ITEMS],
+            "sent_back": changes[ChangeStatus.CHANGES_REQUESTED][:DASHBOARD_ITEMS],
+            "recent_changes": self.recent_changes(request),
+        }
+
+    def _record_items(self, request) -> tuple[list, list, list]:
+        """Records in review (newest first), scheduled (soonest first) and gone live lately by
+        their schedule (latest first): up to ``DASHBOARD_ITEMS`` of each per kind of record."""
         waiting, scheduled, went_live = [], [], []
         since = timezone.now() - RECENTLY_LIVE
         for model, model_admin in self._viewable_admins(request):
@@ -112,32 +130,21 @@ class NewsroomAdminSite(admin.AdminSite):
                 ),
             ):
                 for record in queryset[:DASHBOARD_ITEMS]:
-                    css, words = publication_state(
-                        record, parents=getattr(model_admin, "public_parents", ())
-                    )
-                    target.append(
-                        DashboardItem(
-                            model_name=str(model._meta.verbose_name),
-                            label=str(record),
-                            url=self._change_url(model, record.pk),
-                            state_css=css,
-                            state=words,
-                            moment=record.updated_at if target is waiting else record.go_live_at,
-                        )
-                    )
-        changes = self.waiting_changes(request)
-        waiting += changes[ChangeStatus.REVIEW]
-        scheduled += changes[ChangeStatus.SCHEDULED]
-        scheduled.sort(key=lambda item: item.moment)
-        went_live.sort(key=lambda item: item.moment, reverse=True)
-        waiting.sort(key=lambda item: item.moment, reverse=True)
-        return {
-            "waiting": waiting[:DASHBOARD_ITEMS],
-            "scheduled": scheduled[:DASHBOARD_ITEMS],
-            "went_live": went_live[:DASHBOARD_ITEMS],
-            "sent_back": changes[ChangeStatus.CHANGES_REQUESTED][:DASHBOARD_ITEMS],
-            "recent_changes": self.recent_changes(request),
-        }
+                    moment = record.updated_at if target is waiting else record.go_live_at
+                    target.append(self._record_item(model, model_admin, record, moment))
+        return waiting, scheduled, went_live
+
+    def _record_item(self, model, model_admin, record, moment) -> DashboardItem:
+        """``record`` as the dashboard lists it, with its publication state and ``moment``."""
+        css, words = publication_state(record, parents=getattr(model_admin, "public_parents", ()))
+        return DashboardItem(
+            model_name=str(model._meta.verbose_name),
+            label=str(record),
+            url=self._change_url(model, record.pk),
+            state_css=css,
+            state=words,
+            moment=moment,
+        )
 
     def waiting_changes(self, request) -> dict[str, list[DashboardItem]]:
         """Working copies in review, sent back (with the reason) and scheduled, newest first:

@@ -25,6 +25,31 @@ def next_version(today) -> str:
     return f"{base}.{number}"
 
 
+def _store_files(release: Release, files) -> None:
+    """Store the package ``files`` of ``release`` in its folder and record each of them; if one
+    fails, the files stored so far are deleted again."""
+    stored = []
+    try:
+        for position, file in enumerate(files):
+            path = default_storage.save(
+                f"{STORAGE_FOLDER}/{release.version}/{file.name}", ContentFile(file.content)
+            )
+            stored.append(path)
+            ReleaseFile.objects.create(
+                release=release,
+                name=file.name,
+                position=position,
+                file=path,
+                content_type=file.content_type,
+                size=len(file.content),
+                sha256=file.sha256,
+            )
+    except Exception:
+        for path in stored:
+            default_storage.delete(path)
+        raise
+
+
 @transaction.atomic
 def release_cut(*, user=None, note: str = "") -> Release:
     """Cut a release of everything public now, store its files and record it.
@@ -57,26 +82,7 @@ def release_cut(*, user=None, note: str = "") -> Release:
         record_counts={name: len(rows) for name, rows in data.items()},
         fingerprints=current,
     )
-    stored = []
-    try:
-        for position, file in enumerate(files):
-            path = default_storage.save(
-                f"{STORAGE_FOLDER}/{version}/{file.name}", ContentFile(file.content)
-            )
-            stored.append(path)
-            ReleaseFile.objects.create(
-                release=release,
-                name=file.name,
-                position=position,
-                file=path,
-                content_type=file.content_type,
-                size=len(file.content),
-                sha256=file.sha256,
-            )
-    except Exception:
-        for path in stored:
-            default_storage.delete(path)
-        raise
+    _store_files(release, files)
     # The /data/ page lists the new release: pages kept in the cache are rebuilt, now and
     # again once the release is visible to other connections.
     safe_bump()
