@@ -6,25 +6,15 @@ memory stays flat however long the list is.
 """
 
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any
 
 from django.db.models import F
 from django.urls import reverse
 from django.utils import translation
 
 from api.renderers import csv_response
+from core.columns import Column
 
 CHUNK_SIZE = 1000
-
-
-@dataclass(frozen=True)
-class Column:
-    header: str
-    # A field path ("program__slug") or an expression (an ArraySubquery of related names).
-    source: Any
-    # Turns the database value into the cell, e.g. a slug into the public page's address.
-    cell: Callable[[Any], Any] | None = None
 
 
 class CsvExport:

@@ -7,7 +7,6 @@ A directive's key is its document's slug and its zone's slug joined by ``~``
 import re
 from datetime import UTC, datetime
 
-from django.contrib.postgres.expressions import ArraySubquery
 from django.db.models import BooleanField, Case, F, OuterRef, Prefetch, Value, When
 from django.urls import reverse as django_reverse
 from django.utils import timezone
@@ -28,7 +27,7 @@ from rest_framework.utils.urls import replace_query_param
 
 from api.changes import ChangesFeed, FeedSource, Parent
 from api.conditional import set_validators
-from api.csv import Column, CsvExport, absolute_page_url
+from api.csv import CsvExport, absolute_page_url
 from api.exceptions import InvalidParameters
 from api.pagination import RegisterPagination
 from api.renderers import CSVRenderer
@@ -58,8 +57,10 @@ from api.zones import (
     count_of,
     facets_response,
 )
-from core.dates import BUCKETS, iso_sql
+from core.columns import Column
+from core.dates import BUCKETS
 from core.models import Source, may_see_drafts, published_q
+from policies.columns import DIRECTIVE_COLUMNS, DOCUMENT_FIELDS, POLICY_COLUMNS
 from policies.filters import DirectiveFilter, PolicyFilter
 from policies.models import (
     LISTING_DEFERRED,
@@ -69,6 +70,7 @@ from policies.models import (
     PolicyDocument,
     Principle,
 )
+from zones.columns import AUTHORITY_COLUMNS, FOCUS_AREA_COLUMNS
 from zones.models import Authority, Batch, FocusArea, Program, Zone
 
 
@@ -285,31 +287,7 @@ class PolicyWriteSerializer(RecordWriteSerializer):
 
     class Meta:
         model = PolicyDocument
-        fields = [
-            "slug",
-            "title_en",
-            "title_zh_hans",
-            "doc_number",
-            "doc_number_unknown",
-            "doc_type",
-            "authorities",
-            "written_on",
-            "written_on_precision",
-            "issued_on",
-            "issued_on_precision",
-            "validity",
-            "superseded_by",
-            "summary_en",
-            "summary_zh_hans",
-            "body_en",
-            "body_zh_hans",
-            "source_url",
-            "batch",
-            "programs",
-            "zones",
-            "focus_areas",
-            "version",
-        ]
+        fields = [*DOCUMENT_FIELDS, "written_on_precision", "issued_on_precision", "version"]
 
     def validate(self, attrs):
         if "batch" in attrs:
@@ -340,50 +318,7 @@ def public_zones():
 
 POLICY_CSV = CsvExport(
     filename="policies.csv",
-    columns=[
-        Column("slug", "slug"),
-        Column("title_en", "title_en"),
-        Column("title_zh_hans", "title_zh_hans"),
-        Column("doc_number", "doc_number"),
-        Column("doc_number_unknown", "doc_number_unknown"),
-        Column("doc_type", "doc_type"),
-        *[
-            Column(
-                f"authorities{suffix}",
-                ArraySubquery(
-                    Authority.objects.filter(documents=OuterRef("pk"))
-                    .order_by("name_en", "slug")
-                    .values(field)
-                ),
-            )
-            for suffix, field in (("", "slug"), ("_en", "name_en"), ("_zh_hans", "name_zh_hans"))
-        ],
-        Column("written_on", iso_sql("written_on")),
-        Column("written_on_precision", "written_on_precision"),
-        Column("issued_on", iso_sql("issued_on")),
-        Column("issued_on_precision", "issued_on_precision"),
-        Column("validity", "validity"),
-        *[
-            Column(
-                f"{name}{suffix}",
-                ArraySubquery(
-                    queryset.filter(documents=OuterRef("pk"))
-                    .order_by("name_en", "slug")
-                    .values(field)
-                ),
-            )
-            for name, queryset in (
-                ("programs", Program.objects.published()),
-                ("zones", Zone.objects.published()),
-                ("focus_areas", FocusArea.objects.all()),
-            )
-            for suffix, field in (("", "slug"), ("_en", "name_en"), ("_zh_hans", "name_zh_hans"))
-        ],
-        Column("summary_en", "summary_en"),
-        Column("summary_zh_hans", "summary_zh_hans"),
-        Column("source_url", "source_url"),
-        Column("updated_at", "updated_at"),
-    ],
+    columns=POLICY_COLUMNS,
     page_url=absolute_page_url("policies:detail"),
 )
 
@@ -572,33 +507,7 @@ class DirectiveViewSet(RegisterViewSet):
     list_renderer_classes = [JSONRenderer, CSVRenderer]
     csv_export = CsvExport(
         filename="directives.csv",
-        columns=[
-            Column("document", "document__slug"),
-            Column("document_title_en", "document__title_en"),
-            Column("document_title_zh_hans", "document__title_zh_hans"),
-            Column("zone", "zone__slug"),
-            Column("zone_name_en", "zone__name_en"),
-            Column("zone_name_zh_hans", "zone__name_zh_hans"),
-            Column("program", "zone__program__slug"),
-            Column("position", "position"),
-            Column("text_en", "text_en"),
-            Column("text_zh_hans", "text_zh_hans"),
-            *[
-                Column(
-                    f"focus_areas{suffix}",
-                    ArraySubquery(
-                        FocusArea.objects.filter(directives=OuterRef("pk"))
-                        .order_by("name_en", "slug")
-                        .values(field)
-                    ),
-                )
-                for suffix, field in (
-                    ("", "slug"),
-                    ("_en", "name_en"),
-                    ("_zh_hans", "name_zh_hans"),
-                )
-            ],
-        ],
+        columns=DIRECTIVE_COLUMNS,
         page_url=absolute_page_url("policies:detail"),
         page_source="document__slug",
     )
@@ -674,11 +583,7 @@ class FocusAreaViewSet(RegisterViewSet):
     csv_export = CsvExport(
         filename="focus-areas.csv",
         columns=[
-            Column("slug", "slug"),
-            Column("name_en", "name_en"),
-            Column("name_zh_hans", "name_zh_hans"),
-            Column("description_en", "description_en"),
-            Column("description_zh_hans", "description_zh_hans"),
+            *FOCUS_AREA_COLUMNS,
             Column("zone_count", "zone_count"),
             Column("document_count", "document_count"),
         ],
@@ -732,16 +637,7 @@ class AuthorityViewSet(RegisterViewSet):
     list_renderer_classes = [JSONRenderer, CSVRenderer]
     csv_export = CsvExport(
         filename="authorities.csv",
-        columns=[
-            Column("slug", "slug"),
-            Column("name_en", "name_en"),
-            Column("name_zh_hans", "name_zh_hans"),
-            Column("abbreviation", "abbreviation"),
-            Column("level", "level"),
-            Column("province", "province__slug"),
-            Column("website", "url"),
-            Column("document_count", "document_count"),
-        ],
+        columns=[*AUTHORITY_COLUMNS, Column("document_count", "document_count")],
         page_url=absolute_page_url("policies:list", query="authority"),
     )
 

@@ -4,7 +4,6 @@ Batches have no slug of their own: a batch's key is its program's slug and its n
 ``~`` (``miit~2``), a character no slug contains.
 """
 
-from django.contrib.postgres.expressions import ArraySubquery
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
@@ -17,7 +16,7 @@ from rest_framework.response import Response
 from rest_framework.reverse import reverse
 
 from api.conditional import set_validators
-from api.csv import Column, CsvExport, absolute_page_url
+from api.csv import CsvExport, absolute_page_url
 from api.filters import check_filters
 from api.renderers import CSVRenderer, GeoJSONRenderer
 from api.serializers import PageURLField, PartialDateField, RecordWriteSerializer
@@ -28,8 +27,16 @@ from api.views import (
     WorkflowActionsMixin,
     WritableRegisterViewSet,
 )
-from core.dates import iso_sql
+from core.columns import Column
 from core.models import may_see_drafts, published_q
+from zones.columns import (
+    BATCH_COLUMNS,
+    PROGRAM_COLUMNS,
+    PROVINCE_COLUMNS,
+    REGION_COLUMNS,
+    ZONE_COLUMNS,
+    ZONE_FIELDS,
+)
 from zones.filters import ZoneFilter
 from zones.geojson import feature_collection
 from zones.models import Authority, Batch, FocusArea, Program, Province, Region, Zone
@@ -205,24 +212,7 @@ class ZoneWriteSerializer(RecordWriteSerializer):
 
     class Meta:
         model = Zone
-        fields = [
-            "slug",
-            "name_en",
-            "name_zh_hans",
-            "program",
-            "batch",
-            "province",
-            "city_en",
-            "city_zh_hans",
-            "approved_on",
-            "approved_on_precision",
-            "latitude",
-            "longitude",
-            "focus_areas",
-            "summary_en",
-            "summary_zh_hans",
-            "version",
-        ]
+        fields = [*ZONE_FIELDS, "approved_on_precision", "version"]
 
     def validate(self, attrs):
         if "batch" in attrs:
@@ -240,41 +230,7 @@ class ZoneWriteSerializer(RecordWriteSerializer):
 
 ZONE_CSV = CsvExport(
     filename="zones.csv",
-    columns=[
-        Column("slug", "slug"),
-        Column("name_en", "name_en"),
-        Column("name_zh_hans", "name_zh_hans"),
-        Column("program", "program__slug"),
-        Column("program_name_en", "program__name_en"),
-        Column("program_name_zh_hans", "program__name_zh_hans"),
-        Column("batch", "batch__number"),
-        Column("province", "province__slug"),
-        Column("province_name_en", "province__name_en"),
-        Column("province_name_zh_hans", "province__name_zh_hans"),
-        Column("region", "province__region__slug"),
-        Column("region_name_en", "province__region__name_en"),
-        Column("region_name_zh_hans", "province__region__name_zh_hans"),
-        Column("city_en", "city_en"),
-        Column("city_zh_hans", "city_zh_hans"),
-        Column("approved_on", iso_sql("approved_on")),
-        Column("approved_on_precision", "approved_on_precision"),
-        Column("latitude", "latitude"),
-        Column("longitude", "longitude"),
-        *[
-            Column(
-                f"focus_areas{suffix}",
-                ArraySubquery(
-                    FocusArea.objects.filter(zones=OuterRef("pk"))
-                    .order_by("name_en", "slug")
-                    .values(field)
-                ),
-            )
-            for suffix, field in (("", "slug"), ("_en", "name_en"), ("_zh_hans", "name_zh_hans"))
-        ],
-        Column("summary_en", "summary_en"),
-        Column("summary_zh_hans", "summary_zh_hans"),
-        Column("updated_at", "updated_at"),
-    ],
+    columns=ZONE_COLUMNS,
     page_url=absolute_page_url("zones:detail"),
 )
 
@@ -407,17 +363,7 @@ class ProgramViewSet(RegisterViewSet):
     list_renderer_classes = [JSONRenderer, CSVRenderer]
     csv_export = CsvExport(
         filename="programs.csv",
-        columns=[
-            Column("slug", "slug"),
-            Column("name_en", "name_en"),
-            Column("name_zh_hans", "name_zh_hans"),
-            Column("short_name_en", "short_name_en"),
-            Column("short_name_zh_hans", "short_name_zh_hans"),
-            Column("authority", "authority__slug"),
-            Column("authority_name_en", "authority__name_en"),
-            Column("authority_name_zh_hans", "authority__name_zh_hans"),
-            Column("zone_count", "zone_count"),
-        ],
+        columns=[*PROGRAM_COLUMNS, Column("zone_count", "zone_count")],
         page_url=absolute_page_url("zones:program-detail"),
     )
 
@@ -486,15 +432,7 @@ class BatchViewSet(RegisterViewSet):
     list_renderer_classes = [JSONRenderer, CSVRenderer]
     csv_export = CsvExport(
         filename="batches.csv",
-        columns=[
-            Column("program", "program__slug"),
-            Column("number", "number"),
-            Column("announced_on", iso_sql("announced_on")),
-            Column("announced_on_precision", "announced_on_precision"),
-            Column("note_en", "note_en"),
-            Column("note_zh_hans", "note_zh_hans"),
-            Column("zone_count", "zone_count"),
-        ],
+        columns=[*BATCH_COLUMNS, Column("zone_count", "zone_count")],
         page_url=absolute_page_url("zones:program-detail"),
         page_source="program__slug",
     )
@@ -542,12 +480,7 @@ class RegionViewSet(RegisterViewSet):
     list_renderer_classes = [JSONRenderer, CSVRenderer]
     csv_export = CsvExport(
         filename="regions.csv",
-        columns=[
-            Column("slug", "slug"),
-            Column("name_en", "name_en"),
-            Column("name_zh_hans", "name_zh_hans"),
-            Column("zone_count", "zone_count"),
-        ],
+        columns=[*REGION_COLUMNS, Column("zone_count", "zone_count")],
         page_url=absolute_page_url("zones:list", query="region"),
     )
 
@@ -585,15 +518,7 @@ class ProvinceViewSet(RegisterViewSet):
     list_renderer_classes = [JSONRenderer, CSVRenderer]
     csv_export = CsvExport(
         filename="provinces.csv",
-        columns=[
-            Column("slug", "slug"),
-            Column("name_en", "name_en"),
-            Column("name_zh_hans", "name_zh_hans"),
-            Column("region", "region__slug"),
-            Column("region_name_en", "region__name_en"),
-            Column("region_name_zh_hans", "region__name_zh_hans"),
-            Column("zone_count", "zone_count"),
-        ],
+        columns=[*PROVINCE_COLUMNS, Column("zone_count", "zone_count")],
         page_url=absolute_page_url("zones:list", query="province"),
     )
 

@@ -1,7 +1,8 @@
 """The tables of a data release: which public records each holds, its columns and their meaning.
 
-The columns of the records' tables are the API's CSV columns (``api.zones``, ``api.policies``),
-without the counts those lists derive (a count is a query over the release, not a fact of it);
+The columns of the records' tables are the records' flat tables (``zones.columns``,
+``policies.columns``), which the API's CSV also writes, with the counts it adds left out (a
+count is a query over the release, not a fact of it);
 the link tables spell out, one pair a row, what the records' list columns hold. Every row comes
 from a ``published()`` QuerySet, so a draft never reaches a release.
 """
@@ -12,17 +13,10 @@ from dataclasses import dataclass, field
 
 from django.db.models import F, QuerySet, Value
 
-from api.csv import Column
-from api.policies import POLICY_CSV, AuthorityViewSet, DirectiveViewSet, FocusAreaViewSet
-from api.zones import (
-    KEY_SEPARATOR,
-    ZONE_CSV,
-    BatchViewSet,
-    ProgramViewSet,
-    ProvinceViewSet,
-    RegionViewSet,
-)
+from api.zones import KEY_SEPARATOR
+from core.columns import Column
 from core.dates import DatePrecision
+from policies.columns import DIRECTIVE_COLUMNS, POLICY_COLUMNS
 from policies.models import (
     Directive,
     DocumentRelation,
@@ -32,10 +26,17 @@ from policies.models import (
     RelationKind,
     Validity,
 )
+from zones.columns import (
+    AUTHORITY_COLUMNS,
+    BATCH_COLUMNS,
+    FOCUS_AREA_COLUMNS,
+    PROGRAM_COLUMNS,
+    PROVINCE_COLUMNS,
+    REGION_COLUMNS,
+    ZONE_COLUMNS,
+)
 from zones.models import Authority, Batch, FocusArea, Program, Province, Region, Zone
 
-# Columns of the API's lists that count related records; left out of a release.
-DERIVED_COLUMNS = {"zone_count", "document_count"}
 LANGUAGE_SUFFIXES = {"_en": "English", "_zh_hans": "Chinese"}
 LIST_SEPARATOR = "; "
 SUPERSEDES = "supersedes"
@@ -66,10 +67,6 @@ class Table:
     @property
     def headers(self) -> list[str]:
         return [column.header for column in self.columns]
-
-
-def reused(columns: list[Column]) -> list[Column]:
-    return [column for column in columns if column.header not in DERIVED_COLUMNS]
 
 
 def columns(*pairs: tuple[str, object]) -> list[Column]:
@@ -116,7 +113,7 @@ TABLES = [
         "regions",
         "Economic regions",
         "Economic regions that group provinces (Yangtze River Delta, …).",
-        reused(RegionViewSet.csv_export.columns),
+        REGION_COLUMNS,
         lambda: Region.objects.order_by("slug"),
         ["slug"],
     ),
@@ -124,7 +121,7 @@ TABLES = [
         "provinces",
         "Provinces",
         "Provinces, municipalities and autonomous regions.",
-        reused(ProvinceViewSet.csv_export.columns),
+        PROVINCE_COLUMNS,
         lambda: Province.objects.order_by("slug"),
         ["slug"],
         [(["region"], "regions", ["slug"])],
@@ -133,7 +130,7 @@ TABLES = [
         "authorities",
         "Authorities",
         "Bodies that issue documents or run a program, with their level of government.",
-        reused(AuthorityViewSet.csv_export.columns),
+        AUTHORITY_COLUMNS,
         lambda: Authority.objects.order_by("slug"),
         ["slug"],
         [(["province"], "provinces", ["slug"])],
@@ -143,7 +140,7 @@ TABLES = [
         "focus_areas",
         "Focus areas",
         "Application fields and industries, shared by zones, documents and directives.",
-        reused(FocusAreaViewSet.csv_export.columns),
+        FOCUS_AREA_COLUMNS,
         lambda: FocusArea.objects.order_by("slug"),
         ["slug"],
         key=by_slug,
@@ -152,7 +149,7 @@ TABLES = [
         "programs",
         "Programs",
         "National designation schemes, each run by one authority.",
-        reused(ProgramViewSet.csv_export.columns),
+        PROGRAM_COLUMNS,
         lambda: Program.objects.published().order_by("slug"),
         ["slug"],
         [(["authority"], "authorities", ["slug"])],
@@ -162,7 +159,7 @@ TABLES = [
         "batches",
         "Batches",
         "The announcement rounds of a program.",
-        reused(BatchViewSet.csv_export.columns),
+        BATCH_COLUMNS,
         lambda: public_batches().order_by("program__slug", "number"),
         ["program", "number"],
         [(["program"], "programs", ["slug"])],
@@ -177,7 +174,7 @@ TABLES = [
         "zones",
         "Zones",
         "Designated areas, one per program: a city can hold a zone in each program.",
-        reused(ZONE_CSV.columns),
+        ZONE_COLUMNS,
         lambda: Zone.objects.published().order_by("slug"),
         ["slug"],
         [
@@ -192,7 +189,7 @@ TABLES = [
         "Policy documents",
         "Plans, guidelines, notices and letters that create and steer the zones.",
         [
-            *reused(POLICY_CSV.columns),
+            *POLICY_COLUMNS,
             Column("body_en", "body_en"),
             Column("body_zh_hans", "body_zh_hans"),
         ],
@@ -220,7 +217,7 @@ TABLES = [
         "directives",
         "Directives",
         "What one document asks of one zone: in a batch notice, one paragraph per zone.",
-        reused(DirectiveViewSet.csv_export.columns),
+        DIRECTIVE_COLUMNS,
         lambda: public_directives().order_by("document__slug", "zone__slug"),
         ["document", "zone"],
         [(["document"], "policy_documents", ["slug"]), (["zone"], "zones", ["slug"])],

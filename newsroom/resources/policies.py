@@ -19,6 +19,7 @@ from newsroom.resources.base import (
     SlugsWidget,
     SlugWidget,
 )
+from policies.columns import DOCUMENT_FIELDS
 from policies.models import Directive, PolicyDocument
 from zones.models import Authority, Batch, FocusArea, Program, Zone
 
@@ -62,30 +63,7 @@ class PolicyDocumentResource(PublishableResource):
 
     class Meta(PublishableResource.Meta):
         model = PolicyDocument
-        fields = (
-            "slug",
-            "title_en",
-            "title_zh_hans",
-            "doc_number",
-            "doc_number_unknown",
-            "doc_type",
-            "authorities",
-            "written_on",
-            "issued_on",
-            "validity",
-            "superseded_by",
-            "summary_en",
-            "summary_zh_hans",
-            "body_en",
-            "body_zh_hans",
-            "source_url",
-            "batch",
-            "programs",
-            "zones",
-            "focus_areas",
-            "sources",
-            "status",
-        )
+        fields = (*DOCUMENT_FIELDS, "sources", "status")
         export_order = fields
 
 

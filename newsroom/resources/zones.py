@@ -5,6 +5,7 @@ from import_export import fields
 
 from core.models import Source
 from newsroom.resources.base import PartialDateField, PublishableResource, SlugsWidget, SlugWidget
+from zones.columns import ZONE_FIELDS
 from zones.models import Batch, FocusArea, Program, Province, Zone
 
 
@@ -41,22 +42,5 @@ class ZoneResource(PublishableResource):
 
     class Meta(PublishableResource.Meta):
         model = Zone
-        fields = (
-            "slug",
-            "name_en",
-            "name_zh_hans",
-            "program",
-            "batch",
-            "province",
-            "city_en",
-            "city_zh_hans",
-            "approved_on",
-            "latitude",
-            "longitude",
-            "focus_areas",
-            "summary_en",
-            "summary_zh_hans",
-            "sources",
-            "status",
-        )
+        fields = (*ZONE_FIELDS, "sources", "status")
         export_order = fields
