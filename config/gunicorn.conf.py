@@ -25,14 +25,13 @@ worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
 timeout = 30
 graceful_timeout = 20
 keepalive = 5
-# Recycle workers now and then, so that a slow leak cannot grow without bound. Not often: at
-# 50,000 requests a busy worker restarted every 15 s or so under the benchmark's load.
+# Recycle workers now and then, so that a slow leak cannot grow without bound; rarely, since a
+# restart costs a busy worker its warm connections and in-process caches.
 max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "500000"))
 max_requests_jitter = max_requests // 10
 # One listening socket per worker, so that the kernel spreads new connections evenly. With one
 # shared socket, the worker that wakes first takes a burst of new keep-alive connections, and
-# one core can end up serving every client while the other idles (the benchmark's floor swung
-# between about 2,000 and 4,500 requests a second from one measurement to the next). Only where
+# one core can end up serving every client while the other idles. Only where
 # the kernel moves a closing socket's queued connections to the other sockets
 # (net.ipv4.tcp_migrate_req = 1): otherwise a worker's restart (max_requests) would reset the
 # connections waiting for it. GUNICORN_REUSE_PORT=1 or 0 overrides; TCP addresses only (with

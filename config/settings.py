@@ -369,7 +369,7 @@ REST_FRAMEWORK = {
     "COERCE_DECIMAL_TO_STRING": False,
 }
 # Requests per period for anonymous clients, e.g. "300/minute"; empty turns throttling off
-# (the benchmark does). Signed-in clients are not throttled.
+# (for a load test from one address). Signed-in clients are not throttled.
 API_ANON_THROTTLE_RATE = os.environ.get("DJANGO_API_THROTTLE_ANON", "300/minute").strip()
 if API_ANON_THROTTLE_RATE and not re.fullmatch(
     r"\d+/(s|sec|second|m|min|minute|h|hour|d|day)", API_ANON_THROTTLE_RATE

@@ -4,17 +4,23 @@ from django.urls import include, path, register_converter
 
 from newsroom.preview.policies import PolicyPreviewView
 from newsroom.preview.zones import ProgramPreviewView, ZonePreviewView
-from public.views import pages as core_views
+from operations import health
+from public.sitemaps.base import sitemap_index, sitemap_section
+from public.sitemaps.policies import SITEMAPS
+from public.views import pages
 from public.views import policies as policy_views
 from releases.converters import ReleaseFileNameConverter, ReleaseVersionConverter
+from releases.sitemaps import DataPageSitemap
 from releases.views import release_file
 
 register_converter(ReleaseVersionConverter, "release_version")
 register_converter(ReleaseFileNameConverter, "release_file")
 
+SITEMAP_SECTIONS = {**SITEMAPS, "data": DataPageSitemap}
+
 urlpatterns = [
-    path("healthz", core_views.healthz, name="healthz"),
-    path("readyz", core_views.readyz, name="readyz"),
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
     # Newsroom previews: staff see a draft as its public page will show it. Listed
     # before the admin, whose catch-all would otherwise answer these addresses.
     path("admin/preview/zones/<slug:slug>/", ZonePreviewView.as_view(), name="preview-zone"),
@@ -30,35 +36,26 @@ urlpatterns = [
     path("api/", include("config.api_urls")),
     # A release's files keep one address whatever the reader's language.
     path("data/<release_version:version>/<release_file:name>", release_file, name="release-file"),
-]
-
-# --- Public site: discovery (sitemap lists both languages itself, so it is not prefixed) ---
-from public.sitemaps.base import sitemap_index, sitemap_section  # noqa: E402
-from public.sitemaps.policies import SITEMAPS  # noqa: E402
-from releases.sitemaps import DataPageSitemap  # noqa: E402
-
-SECTIONS = {**SITEMAPS, "data": DataPageSitemap}
-
-urlpatterns += [
-    path("sitemap.xml", sitemap_index, {"sections": SECTIONS}, name="sitemap"),
+    # The sitemaps list both languages themselves, so they are not prefixed.
+    path("sitemap.xml", sitemap_index, {"sections": SITEMAP_SECTIONS}, name="sitemap"),
     path(
         "sitemap-<slug:section>.xml",
         sitemap_section,
-        {"sections": SECTIONS},
+        {"sections": SITEMAP_SECTIONS},
         name="sitemap-section",
     ),
-    path("robots.txt", core_views.robots_txt, name="robots"),
+    path("robots.txt", pages.robots_txt, name="robots"),
 ]
-# --- end public site discovery ---
 
+# The public site, in English at / and in Chinese under /zh-hans/.
 urlpatterns += i18n_patterns(
     path("", policy_views.HomeView.as_view(), name="home"),
-    path("search/", policy_views.SearchView.as_view(), name="search"),  # public site
+    path("search/", policy_views.SearchView.as_view(), name="search"),
     path("", include("public.urls.zones")),
     path("", include("public.urls.policies")),
     path("", include("releases.urls")),
     prefix_default_language=False,
 )
 
-# Operations: a body too large for Django to parse answers 413, not 400 (operations/errors.py).
+# A body too large for Django to parse answers 413, not 400 (operations/errors.py).
 handler400 = "operations.errors.bad_request"

@@ -1,50 +1,16 @@
-"""Health checks, and the pieces every public list shares."""
+"""The pieces every public list shares, and robots.txt."""
 
-from django.core.cache import cache
-from django.db import connection
 from django.db.models import F
 from django.db.models.functions import Lower
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpResponse
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
-from django.views.decorators.cache import cache_control, never_cache
+from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 from django.views.generic import ListView
 
 from core.filters import chinese_active
 from core.search import CappedCountPaginator
-
-
-@never_cache
-def healthz(request):
-    """The process is alive. Touches neither the database nor the cache."""
-    return JsonResponse({"status": "ok"})
-
-
-@never_cache
-def readyz(request):
-    """The database answers a fresh query and the cache answers a write and a read."""
-    problems = {}
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-            cursor.fetchone()
-    except Exception as error:
-        problems["database"] = f"{type(error).__name__}: {error}".strip()[:300]
-    try:
-        cache.set("readyz", "ok", 5)
-        if cache.get("readyz") != "ok":
-            problems["cache"] = "the cache did not return what was written"
-    except Exception as error:
-        problems["cache"] = f"{type(error).__name__}: {error}".strip()[:300]
-    if problems:
-        return JsonResponse({"status": "unavailable", "problems": problems}, status=503)
-    return JsonResponse({"status": "ok"})
-
-
-# ---------------------------------------------------------------------------------------------
-# The public site's shared pieces
-# ---------------------------------------------------------------------------------------------
 
 
 def by_name(field_en: str = "name_en", field_pinyin: str = "name_pinyin") -> list:
