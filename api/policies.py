@@ -30,8 +30,8 @@ from api.conditional import set_validators
 from api.csv import CsvExport, absolute_page_url
 from api.exceptions import InvalidParameters
 from api.pagination import RegisterPagination
-from api.renderers import CSVRenderer
 from api.serializers import (
+    FilteredListURLField,
     OptionalURLField,
     PageURLField,
     PartialDateField,
@@ -368,7 +368,6 @@ class PolicyViewSet(VersionedViewSetMixin, WorkflowActionsMixin, WritableRegiste
     detail_serializer_class = PolicyDetailSerializer
     write_serializer_class = PolicyWriteSerializer
     filterset_class = PolicyFilter
-    list_renderer_classes = [JSONRenderer, CSVRenderer]
     csv_export = POLICY_CSV
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
 
@@ -504,7 +503,6 @@ class DirectiveViewSet(RegisterViewSet):
     filterset_class = DirectiveFilter
     lookup_field = "key"
     lookup_value_regex = DIRECTIVE_KEY_PATTERN
-    list_renderer_classes = [JSONRenderer, CSVRenderer]
     csv_export = CsvExport(
         filename="directives.csv",
         columns=DIRECTIVE_COLUMNS,
@@ -543,8 +541,8 @@ class FocusAreaSerializer(serializers.ModelSerializer):
     html_url_zh_hans = PageURLField(language="zh-hans")
     zone_count = serializers.IntegerField(read_only=True)
     document_count = serializers.IntegerField(read_only=True)
-    zones_url = serializers.SerializerMethodField()
-    documents_url = serializers.SerializerMethodField()
+    zones_url = FilteredListURLField("api:zone-list", "focus_area")
+    documents_url = FilteredListURLField("api:policy-list", "focus_area")
 
     class Meta:
         model = FocusArea
@@ -563,23 +561,12 @@ class FocusAreaSerializer(serializers.ModelSerializer):
             "documents_url",
         ]
 
-    @extend_schema_field(OpenApiTypes.URI)
-    def get_zones_url(self, focus_area) -> str:
-        request = self.context["request"]
-        return f"{reverse('api:zone-list', request=request)}?focus_area={focus_area.slug}"
-
-    @extend_schema_field(OpenApiTypes.URI)
-    def get_documents_url(self, focus_area) -> str:
-        request = self.context["request"]
-        return f"{reverse('api:policy-list', request=request)}?focus_area={focus_area.slug}"
-
 
 class FocusAreaViewSet(RegisterViewSet):
     """Application fields and industries, shared by zones, documents and directives."""
 
     queryset = FocusArea.objects.all()
     serializer_class = FocusAreaSerializer
-    list_renderer_classes = [JSONRenderer, CSVRenderer]
     csv_export = CsvExport(
         filename="focus-areas.csv",
         columns=[
@@ -603,7 +590,7 @@ class AuthoritySerializer(serializers.ModelSerializer):
     url = serializers.HyperlinkedIdentityField(
         view_name="api:authority-detail", lookup_field="slug"
     )
-    html_url = serializers.SerializerMethodField()
+    html_url = FilteredListURLField("policies:list", "authority")
     province = ProvinceSummarySerializer(read_only=True, allow_null=True)
     website = OptionalURLField(source="url")
     document_count = serializers.IntegerField(read_only=True)
@@ -623,18 +610,12 @@ class AuthoritySerializer(serializers.ModelSerializer):
             "document_count",
         ]
 
-    @extend_schema_field(OpenApiTypes.URI)
-    def get_html_url(self, authority) -> str:
-        path = f"{django_reverse('policies:list')}?authority={authority.slug}"
-        return self.context["request"].build_absolute_uri(path)
-
 
 class AuthorityViewSet(RegisterViewSet):
     """Issuing bodies, with their level: the values of the documents' ``authority`` filter."""
 
     queryset = Authority.objects.all()
     serializer_class = AuthoritySerializer
-    list_renderer_classes = [JSONRenderer, CSVRenderer]
     csv_export = CsvExport(
         filename="authorities.csv",
         columns=[*AUTHORITY_COLUMNS, Column("document_count", "document_count")],

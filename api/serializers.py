@@ -3,6 +3,7 @@
 import copy
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.urls import reverse
 from django.utils import translation
 from django.utils.encoding import iri_to_uri
 from drf_spectacular.types import OpenApiTypes
@@ -32,6 +33,22 @@ class PageURLField(serializers.Field):
     def to_representation(self, record):
         with translation.override(self.language):
             path = record.get_absolute_url()
+        return self.context["request"].build_absolute_uri(path)
+
+
+@extend_schema_field(OpenApiTypes.URI)
+class FilteredListURLField(serializers.Field):
+    """The absolute address of a list filtered to the record: ``view_name`` (an API list or a
+    public page) with ``?<parameter>=<the record's slug>``."""
+
+    def __init__(self, view_name: str, parameter: str, **kwargs):
+        kwargs.update(source="*", read_only=True)
+        self.view_name = view_name
+        self.parameter = parameter
+        super().__init__(**kwargs)
+
+    def to_representation(self, record):
+        path = f"{reverse(self.view_name)}?{self.parameter}={record.slug}"
         return self.context["request"].build_absolute_uri(path)
 
 

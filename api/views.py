@@ -40,7 +40,7 @@ from api.filters import RegisterFilterBackend
 from api.negotiation import RegisterContentNegotiation
 from api.pagination import RegisterPagination
 from api.permissions import RegisterPermissions
-from api.renderers import csv_response
+from api.renderers import CSVRenderer, csv_response
 from core.freshness import data_version, request_data_version
 from core.models import Publishable
 from core.services import record_publish, record_submit, record_withdraw
@@ -62,7 +62,8 @@ class RegisterViewSetBase(viewsets.GenericViewSet):
     permission_classes = [RegisterPermissions]
     content_negotiation_class = RegisterContentNegotiation
     renderer_classes = [JSONRenderer]
-    list_renderer_classes = [JSONRenderer]
+    # A list's formats: JSON, and CSV where the resource has a ``csv_export``.
+    list_renderer_classes = None
     csv_export = None  # a api.csv.CsvExport
     filterset = None
     # The serializer of one record read on its own (and of the answer to a write).
@@ -103,7 +104,12 @@ class RegisterViewSetBase(viewsets.GenericViewSet):
         return super().perform_content_negotiation(request, force)
 
     def get_renderers(self):
-        classes = self.list_renderer_classes if self.action == "list" else self.renderer_classes
+        if self.action != "list":
+            classes = self.renderer_classes
+        elif self.list_renderer_classes is not None:
+            classes = self.list_renderer_classes
+        else:
+            classes = [JSONRenderer, CSVRenderer] if self.csv_export else [JSONRenderer]
         return [renderer() for renderer in classes]
 
     # -- conditional GET -------------------------------------------------------------------

@@ -19,7 +19,12 @@ from api.conditional import set_validators
 from api.csv import CsvExport, absolute_page_url
 from api.filters import check_filters
 from api.renderers import CSVRenderer, GeoJSONRenderer
-from api.serializers import PageURLField, PartialDateField, RecordWriteSerializer
+from api.serializers import (
+    FilteredListURLField,
+    PageURLField,
+    PartialDateField,
+    RecordWriteSerializer,
+)
 from api.versions import VersionedViewSetMixin
 from api.views import (
     SLUG_PATTERN,
@@ -157,7 +162,7 @@ class ZoneSerializer(serializers.ModelSerializer):
     latitude = serializers.FloatField(read_only=True, allow_null=True)
     longitude = serializers.FloatField(read_only=True, allow_null=True)
     focus_areas = FocusAreaSummarySerializer(many=True, read_only=True)
-    documents_url = serializers.SerializerMethodField()
+    documents_url = FilteredListURLField("api:policy-list", "zone")
 
     class Meta:
         model = Zone
@@ -188,11 +193,6 @@ class ZoneSerializer(serializers.ModelSerializer):
             "version",
             "updated_at",
         ]
-
-    @extend_schema_field(OpenApiTypes.URI)
-    def get_documents_url(self, zone) -> str:
-        request = self.context["request"]
-        return f"{reverse('api:policy-list', request=request)}?zone={zone.slug}"
 
 
 class ZoneWriteSerializer(RecordWriteSerializer):
@@ -324,7 +324,7 @@ class ProgramSerializer(serializers.ModelSerializer):
     authority = AuthoritySummarySerializer(read_only=True)
     batches = BatchSummarySerializer(many=True, read_only=True)
     zone_count = serializers.IntegerField(read_only=True)
-    zones_url = serializers.SerializerMethodField()
+    zones_url = FilteredListURLField("api:zone-list", "program")
 
     class Meta:
         model = Program
@@ -349,18 +349,12 @@ class ProgramSerializer(serializers.ModelSerializer):
             "updated_at",
         ]
 
-    @extend_schema_field(OpenApiTypes.URI)
-    def get_zones_url(self, program) -> str:
-        request = self.context["request"]
-        return f"{reverse('api:zone-list', request=request)}?program={program.slug}"
-
 
 class ProgramViewSet(RegisterViewSet):
     """National designation schemes and their batches."""
 
     queryset = Program.objects.all()
     serializer_class = ProgramSerializer
-    list_renderer_classes = [JSONRenderer, CSVRenderer]
     csv_export = CsvExport(
         filename="programs.csv",
         columns=[*PROGRAM_COLUMNS, Column("zone_count", "zone_count")],
@@ -429,7 +423,6 @@ class BatchViewSet(RegisterViewSet):
     serializer_class = BatchSerializer
     lookup_field = "key"
     lookup_value_regex = BATCH_KEY_PATTERN
-    list_renderer_classes = [JSONRenderer, CSVRenderer]
     csv_export = CsvExport(
         filename="batches.csv",
         columns=[*BATCH_COLUMNS, Column("zone_count", "zone_count")],
@@ -459,7 +452,7 @@ class BatchViewSet(RegisterViewSet):
 
 class RegionSerializer(serializers.ModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="api:region-detail", lookup_field="slug")
-    html_url = serializers.SerializerMethodField()
+    html_url = FilteredListURLField("zones:list", "region")
     provinces = ProvinceSummarySerializer(many=True, read_only=True)
     zone_count = serializers.IntegerField(read_only=True)
 
@@ -467,17 +460,12 @@ class RegionSerializer(serializers.ModelSerializer):
         model = Region
         fields = ["url", "html_url", "slug", "name_en", "name_zh_hans", "provinces", "zone_count"]
 
-    @extend_schema_field(OpenApiTypes.URI)
-    def get_html_url(self, region) -> str:
-        return absolute(self.context["request"], f"{reverse('zones:list')}?region={region.slug}")
-
 
 class RegionViewSet(RegisterViewSet):
     """Economic regions (Yangtze River Delta, …): the values of the zones' ``region`` filter."""
 
     queryset = Region.objects.all()
     serializer_class = RegionSerializer
-    list_renderer_classes = [JSONRenderer, CSVRenderer]
     csv_export = CsvExport(
         filename="regions.csv",
         columns=[*REGION_COLUMNS, Column("zone_count", "zone_count")],
@@ -496,7 +484,7 @@ class RegionViewSet(RegisterViewSet):
 
 class ProvinceSerializer(serializers.ModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="api:province-detail", lookup_field="slug")
-    html_url = serializers.SerializerMethodField()
+    html_url = FilteredListURLField("zones:list", "province")
     region = RegionSummarySerializer(read_only=True, allow_null=True)
     zone_count = serializers.IntegerField(read_only=True)
 
@@ -504,18 +492,12 @@ class ProvinceSerializer(serializers.ModelSerializer):
         model = Province
         fields = ["url", "html_url", "slug", "name_en", "name_zh_hans", "region", "zone_count"]
 
-    @extend_schema_field(OpenApiTypes.URI)
-    def get_html_url(self, province) -> str:
-        path = f"{reverse('zones:list')}?province={province.slug}"
-        return absolute(self.context["request"], path)
-
 
 class ProvinceViewSet(RegisterViewSet):
     """Provinces, municipalities and autonomous regions: the values of the ``province`` filter."""
 
     queryset = Province.objects.all()
     serializer_class = ProvinceSerializer
-    list_renderer_classes = [JSONRenderer, CSVRenderer]
     csv_export = CsvExport(
         filename="provinces.csv",
         columns=[*PROVINCE_COLUMNS, Column("zone_count", "zone_count")],
