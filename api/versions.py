@@ -22,20 +22,6 @@ from core.versions.records import (
 )
 
 
-class VersionSerializer(serializers.Serializer):
-    """One public version: its number, when it became public, what changed, and the record."""
-
-    number = serializers.IntegerField()
-    public_from = serializers.DateTimeField()
-    withdrawn_at = serializers.DateTimeField(allow_null=True)
-    changed = serializers.ListField(child=serializers.CharField())
-    url = serializers.URLField()
-    html_url = serializers.URLField()
-    citations = serializers.DictField(child=serializers.URLField())
-    is_current = serializers.BooleanField()
-    record = serializers.JSONField(help_text="Fields in both languages, links and parts.")
-
-
 class VersionSummarySerializer(serializers.Serializer):
     number = serializers.IntegerField()
     public_from = serializers.DateTimeField()
@@ -43,6 +29,14 @@ class VersionSummarySerializer(serializers.Serializer):
     changed = serializers.ListField(child=serializers.CharField())
     url = serializers.URLField()
     html_url = serializers.URLField()
+
+
+class VersionSerializer(VersionSummarySerializer):
+    """One public version: its number, when it became public, what changed, and the record."""
+
+    citations = serializers.DictField(child=serializers.URLField())
+    is_current = serializers.BooleanField()
+    record = serializers.JSONField(help_text="Fields in both languages, links and parts.")
 
 
 class VersionListSerializer(serializers.Serializer):

@@ -22,6 +22,9 @@ from django.db import connections
 from operations import backups
 
 SCRATCH_SUFFIX = "_restoring"
+# pg_restore for any restore: stop at the first error, and take no owner, grants or password
+# prompt from the archive (the restoring role owns what it restores).
+RESTORE_OPTIONS = ["--exit-on-error", "--no-owner", "--no-privileges", "--no-password"]
 
 
 class Command(BaseCommand):
@@ -131,10 +134,7 @@ class Command(BaseCommand):
                 "--clean",
                 "--if-exists",
                 "--single-transaction",
-                "--exit-on-error",
-                "--no-owner",
-                "--no-privileges",
-                "--no-password",
+                *RESTORE_OPTIONS,
                 f"--dbname={target}",
                 str(archive),
             ],
@@ -157,14 +157,7 @@ class Command(BaseCommand):
         try:
             backups.run_client(
                 pg_restore,
-                [
-                    "--exit-on-error",
-                    "--no-owner",
-                    "--no-privileges",
-                    "--no-password",
-                    f"--dbname={scratch}",
-                    str(archive),
-                ],
+                [*RESTORE_OPTIONS, f"--dbname={scratch}", str(archive)],
                 backups.libpq_environment(alias, scratch),
             )
             self.analyze(alias, scratch)
