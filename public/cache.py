@@ -120,7 +120,7 @@ def safe_bump() -> None:
 
 
 def connect_signals() -> None:
-    """Called from CoreConfig.ready(): every model of the public apps raises the generation."""
+    """Called from PublicConfig.ready(): every model of the public apps raises the generation."""
     for model in apps.get_models():
         if model._meta.app_label not in PUBLIC_APPS or is_history_model(model):
             continue
