@@ -6,7 +6,7 @@ import io
 from django.contrib.auth.models import Group, User
 from rest_framework.test import APIClient
 
-from tests.newsroom import ensure_roles
+from tests.people import ensure_roles
 
 
 def make_user(username, permissions=(), *, superuser=False, staff=None, groups=()) -> User:

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from core.models import Status
 from policies.models import PolicyDocument
-from tests import newsroom
+from tests import people
 from tests.factories import AuthorityFactory, ZoneFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -25,15 +25,15 @@ def newsroom_people(settings):
     """An editor and a publisher who log in with a password."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     return (
-        newsroom.editor("wang.editor", password=newsroom.PASSWORD),
-        newsroom.publisher("li.publisher", password=newsroom.PASSWORD),
+        people.editor("wang.editor", password=people.PASSWORD),
+        people.publisher("li.publisher", password=people.PASSWORD),
     )
 
 
 def log_in(page, username):
     page.goto("/admin/login/")
     page.fill("#id_username", username)
-    page.fill("#id_password", newsroom.PASSWORD)
+    page.fill("#id_password", people.PASSWORD)
     page.click("input[type=submit]")
     page.wait_for_url("**/admin/")
 

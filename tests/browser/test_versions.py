@@ -9,7 +9,7 @@ import pytest
 
 from core.models import PublicVersion, Status
 from core.services import record_publish, record_save
-from tests import newsroom
+from tests import people
 from tests.factories import ZoneFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -21,7 +21,7 @@ BIBTEX_FIELD = re.compile(r"^  (\w+) = \{(.*)\},?$", re.MULTILINE)
 @pytest.fixture
 def edited_zone(transactional_db):
     """Published on 2024-01-10, its summary edited on 2024-06-01 (each save commits)."""
-    publisher = newsroom.publisher()
+    publisher = people.publisher()
     zone = ZoneFactory(status=Status.DRAFT, slug="harbour", summary_en="Harbour cranes.")
     record_publish(record=zone, user=publisher)
     zone.refresh_from_db()

@@ -8,7 +8,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from core.models import Status
-from tests import newsroom
+from tests import people
 from tests.factories import BatchFactory, ZoneFactory
 from zones.models import Batch, Zone
 
@@ -20,7 +20,7 @@ ZONES = "/admin/zones/zone/"
 def test_scheduling_a_zone_whose_batch_is_a_draft_warns_and_changes_nothing():
     batch = BatchFactory(status=Status.DRAFT)
     zone = ZoneFactory(status=Status.REVIEW, batch=batch, program=batch.program)
-    client = newsroom.client_for(newsroom.publisher())
+    client = people.client_for(people.publisher())
     moment = timezone.localtime(timezone.now() + datetime.timedelta(hours=3))
 
     warned = client.post(
@@ -37,7 +37,7 @@ def test_scheduling_a_zone_whose_batch_is_a_draft_warns_and_changes_nothing():
 def test_scheduling_with_the_parent_schedules_both_for_the_same_moment():
     batch = BatchFactory(status=Status.DRAFT)
     zone = ZoneFactory(status=Status.REVIEW, batch=batch, program=batch.program)
-    client = newsroom.client_for(newsroom.publisher())
+    client = people.client_for(people.publisher())
     moment = timezone.localtime(timezone.now() + datetime.timedelta(hours=3))
 
     client.post(
@@ -58,7 +58,7 @@ def test_scheduling_with_the_parent_schedules_both_for_the_same_moment():
 def test_publishing_now_with_the_parent_makes_the_zone_public_at_once():
     batch = BatchFactory(status=Status.REVIEW)
     zone = ZoneFactory(status=Status.REVIEW, batch=batch, program=batch.program)
-    client = newsroom.client_for(newsroom.publisher())
+    client = people.client_for(people.publisher())
     assert "will not be public" in client.get(f"{ZONES}{zone.pk}/workflow/publish/").text
 
     client.post(
@@ -73,7 +73,7 @@ def test_publishing_now_with_the_parent_makes_the_zone_public_at_once():
 def test_a_published_zone_the_public_cannot_see_is_not_called_live():
     batch = BatchFactory(status=Status.DRAFT)
     zone = ZoneFactory(batch=batch, program=batch.program, name_en="Hidden harbour")
-    client = newsroom.client_for(newsroom.publisher())
+    client = people.client_for(people.publisher())
 
     listing = client.get(ZONES).text
     form = client.get(f"{ZONES}{zone.pk}/change/").text
@@ -94,7 +94,7 @@ def test_the_scheduled_list_says_why_a_zone_will_stay_hidden():
         go_live_at=timezone.now() + datetime.timedelta(hours=1),
     )
 
-    board = newsroom.client_for(newsroom.publisher()).get("/admin/").text
+    board = people.client_for(people.publisher()).get("/admin/").text
 
     assert "Later harbour" in board
     assert "but hidden then" in board

@@ -16,7 +16,7 @@ from core.dates import DatePrecision
 from core.models import Status
 from core.services import record_save
 from policies.models import Validity
-from tests import newsroom
+from tests import people
 from tests.factories import PolicyDocumentFactory, ZoneFactory
 
 CATALOGUE = Path(django_settings.BASE_DIR) / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po"
@@ -146,9 +146,9 @@ def test_the_compiled_catalogue_is_the_current_one(catalogue):
 def test_the_newsroom_follows_the_browser_language():
     document = PolicyDocumentFactory(status=Status.REVIEW)
     zone = ZoneFactory(name_en="Harbour District", name_zh_hans="港区")
-    publisher = newsroom.publisher()
+    publisher = people.publisher()
     record_save(record=zone, expected_version=None, user=publisher)  # a line in the log
-    client = newsroom.client_for(publisher)
+    client = people.client_for(publisher)
 
     index = client.get("/admin/", headers=CHINESE).text
     change = client.get(f"/admin/policies/policydocument/{document.pk}/change/", headers=CHINESE)
@@ -186,7 +186,7 @@ def test_the_lock_out_page_speaks_chinese(settings):
 @pytest.mark.django_db
 def test_the_workflow_confirmation_and_the_history_speak_chinese():
     zone = ZoneFactory()
-    client = newsroom.client_for(newsroom.publisher())
+    client = people.client_for(people.publisher())
 
     confirm = client.get(f"/admin/zones/zone/{zone.pk}/workflow/withdraw/", headers=CHINESE).text
     history = client.get(f"/admin/zones/zone/{zone.pk}/history/", headers=CHINESE).text

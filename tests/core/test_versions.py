@@ -19,7 +19,7 @@ from core.services import (
 )
 from core.versions.records import take_public_version
 from policies.models import PolicyDocument
-from tests import newsroom
+from tests import people
 from tests.factories import DirectiveFactory, PolicyDocumentFactory, ZoneFactory
 from zones.models import Zone
 
@@ -45,7 +45,7 @@ def dated(record, *days):
 
 @pytest.fixture
 def publisher():
-    return newsroom.publisher()
+    return people.publisher()
 
 
 @pytest.fixture
@@ -159,7 +159,7 @@ def test_a_bad_as_of_is_a_400_that_says_so(client, edited_zone, value):
 
 def test_as_of_pages_are_not_served_from_one_another_by_the_page_cache(client, settings):
     settings.PAGE_CACHE_SECONDS = 600
-    publisher = newsroom.publisher()
+    publisher = people.publisher()
     zone = ZoneFactory(status=Status.DRAFT, summary_en="Before.", slug="cached")
     record_publish(record=zone, user=publisher)
     take_public_version(Zone, zone.pk)
@@ -189,7 +189,7 @@ def test_a_draft_never_has_a_public_version(client, publisher, commit):
 
 
 def test_a_working_copy_is_not_a_version_until_published(client, edited_zone, publisher, commit):
-    editor = newsroom.editor()
+    editor = people.editor()
     edited_zone.refresh_from_db()
     edited_zone.summary_en = "Pending change."
     commit(record_save, record=edited_zone, expected_version=edited_zone.version, user=editor)
@@ -207,7 +207,7 @@ def test_a_working_copy_is_not_a_version_until_published(client, edited_zone, pu
 def test_a_scheduled_change_becomes_a_version_public_from_its_go_live_time(
     edited_zone, publisher, commit
 ):
-    editor = newsroom.editor()
+    editor = people.editor()
     edited_zone.refresh_from_db()
     edited_zone.summary_en = "Scheduled change."
     commit(record_save, record=edited_zone, expected_version=edited_zone.version, user=editor)

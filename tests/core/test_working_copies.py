@@ -11,7 +11,7 @@ from rest_framework.test import APIClient
 from core.models import ChangeStatus, Status, WorkingCopy
 from policies.models import Directive, PolicyDocument, Principle
 from public.cache import NEXT_CHANGE_KEY
-from tests import newsroom
+from tests import people
 from tests.factories import (
     DirectiveFactory,
     FocusAreaFactory,
@@ -29,7 +29,7 @@ DOCUMENTS = "/admin/policies/policydocument/"
 
 def edit_in_admin(client, url, record, **changes):
     form = client.get(f"{url}{record.pk}/change/")
-    data = newsroom.changeform_data(form) | changes
+    data = people.changeform_data(form) | changes
     return client.post(f"{url}{record.pk}/change/", data, follow=True)
 
 
@@ -58,7 +58,7 @@ def assert_public_reads(zone, text):
 
 def test_an_editors_form_change_keeps_the_live_version_until_it_is_published():
     zone = ZoneFactory(summary_en="Harbour words live")
-    editor = newsroom.client_for(newsroom.editor())
+    editor = people.client_for(people.editor())
 
     done = edit_in_admin(editor, ZONES, zone, summary_en="Revised words pending")
 
@@ -71,7 +71,7 @@ def test_an_editors_form_change_keeps_the_live_version_until_it_is_published():
     assert "Revised words pending" in form.text  # the editor sees the next version
     assert "not yet public" in form.text
 
-    publisher = newsroom.client_for(newsroom.publisher())
+    publisher = people.client_for(people.publisher())
     step(publisher, ZONES, zone, "publish")
 
     assert Zone.objects.get(pk=zone.pk).summary_en == "Revised words pending"
@@ -82,7 +82,7 @@ def test_an_editors_form_change_keeps_the_live_version_until_it_is_published():
 def test_a_working_copy_changes_links_only_when_published():
     kept, added = FocusAreaFactory(), FocusAreaFactory()
     zone = ZoneFactory(focus_areas=[kept])
-    editor = newsroom.client_for(newsroom.editor())
+    editor = people.client_for(people.editor())
 
     edit_in_admin(editor, ZONES, zone, focus_areas=[str(kept.pk), str(added.pk)])
 
@@ -91,7 +91,7 @@ def test_a_working_copy_changes_links_only_when_published():
     assert sorted(form.context["adminform"].form.initial["focus_areas"]) == sorted(
         [kept.pk, added.pk]
     )
-    step(newsroom.client_for(newsroom.publisher()), ZONES, zone, "publish")
+    step(people.client_for(people.publisher()), ZONES, zone, "publish")
     assert set(zone.focus_areas.all()) == {kept, added}
 
 
@@ -99,9 +99,9 @@ def test_an_editors_inline_change_keeps_the_live_parts_until_published():
     document = PolicyDocumentFactory(slug="inline-notice")
     directive = DirectiveFactory(document=document, position=1, text_en="Build ports.")
     PrincipleFactory(document=document, position=1, text_en="Old principle.")
-    editor = newsroom.client_for(newsroom.editor())
+    editor = people.client_for(people.editor())
     form = editor.get(f"{DOCUMENTS}{document.pk}/change/")
-    data = newsroom.changeform_data(form)
+    data = people.changeform_data(form)
     data |= {
         "directives-0-text_en": "Build smarter ports.",
         "principles-TOTAL_FORMS": str(int(data["principles-TOTAL_FORMS"]) + 1),
@@ -124,7 +124,7 @@ def test_an_editors_inline_change_keeps_the_live_parts_until_published():
     assert "Build smarter ports." in again.text
     assert "A new principle." in again.text
 
-    step(newsroom.client_for(newsroom.publisher()), DOCUMENTS, document, "publish")
+    step(people.client_for(people.publisher()), DOCUMENTS, document, "publish")
 
     assert Directive.objects.get(pk=directive.pk).text_en == "Build smarter ports."
     assert sorted(
@@ -135,9 +135,9 @@ def test_an_editors_inline_change_keeps_the_live_parts_until_published():
 
 def test_the_working_copy_form_can_be_saved_again_with_its_new_parts():
     document = PolicyDocumentFactory()
-    editor = newsroom.client_for(newsroom.editor())
+    editor = people.client_for(people.editor())
     form = editor.get(f"{DOCUMENTS}{document.pk}/change/")
-    data = newsroom.changeform_data(form)
+    data = people.changeform_data(form)
     data |= {
         "principles-TOTAL_FORMS": str(int(data["principles-TOTAL_FORMS"]) + 1),
         "principles-0-position": "1",
@@ -157,7 +157,7 @@ def test_the_working_copy_form_can_be_saved_again_with_its_new_parts():
 def test_a_bulk_publish_publishes_the_working_copies_not_the_rows_as_they_were():
     first = ZoneFactory(summary_en="First live.")
     second = ZoneFactory(summary_en="Second live.")
-    editor = newsroom.client_for(newsroom.editor())
+    editor = people.client_for(people.editor())
     edit_in_admin(editor, ZONES, first, summary_en="First next.")
     editor.post(
         ZONES,
@@ -166,7 +166,7 @@ def test_a_bulk_publish_publishes_the_working_copies_not_the_rows_as_they_were()
     assert WorkingCopy.objects.get().status == ChangeStatus.REVIEW
     assert Zone.objects.get(pk=first.pk).summary_en == "First live."
 
-    newsroom.client_for(newsroom.publisher()).post(
+    people.client_for(people.publisher()).post(
         ZONES,
         {
             "action": "publish_selected",
@@ -183,7 +183,7 @@ def test_a_bulk_publish_publishes_the_working_copies_not_the_rows_as_they_were()
 def test_an_editors_api_patch_is_accepted_and_the_live_record_keeps_serving():
     zone = ZoneFactory(slug="patched", summary_en="Live through the API.")
     client = APIClient()
-    client.force_authenticate(newsroom.editor())
+    client.force_authenticate(people.editor())
     etag = client.get("/api/v1/zones/patched/")["ETag"]
 
     response = client.patch(
@@ -198,7 +198,7 @@ def test_an_editors_api_patch_is_accepted_and_the_live_record_keeps_serving():
     assert_public_reads(zone, "Live through the API.")
 
     publisher = APIClient()
-    publisher.force_authenticate(newsroom.publisher())
+    publisher.force_authenticate(people.publisher())
     published = publisher.post("/api/v1/zones/patched/publish/", {}, format="json")
 
     assert published.status_code == 200
@@ -213,9 +213,9 @@ def test_an_editors_import_of_a_published_zone_waits_in_its_working_copy():
         f"imported,{zone.name_en},{zone.name_zh_hans},{zone.program.slug},"
         f"{zone.province.slug},2021-02-19,Imported words.\n"
     )
-    editor = newsroom.client_for(newsroom.editor())
+    editor = people.client_for(people.editor())
 
-    _dry_run, confirmed = newsroom.admin_import(
+    _dry_run, confirmed = people.admin_import(
         editor, ZONES, (header + row).encode(), "zones.csv", 0
     )
 
@@ -236,26 +236,26 @@ def assert_document_reads(document, text):
 
 def test_an_editors_import_of_a_published_document_waits_in_its_working_copy():
     document = PolicyDocumentFactory(slug="imported-notice", summary_en="Live summary.")
-    editor = newsroom.client_for(newsroom.editor())
+    editor = people.client_for(people.editor())
 
     content = f"slug,title_en,summary_en\nimported-notice,{document.title_en},Imported summary.\n"
 
-    _dry_run, confirmed = newsroom.admin_import(
+    _dry_run, confirmed = people.admin_import(
         editor, DOCUMENTS, content.encode(), "documents.csv", 0
     )
 
     assert confirmed is not None
     assert PolicyDocument.objects.get(pk=document.pk).summary_en == "Live summary."
     assert_document_reads(document, "Live summary.")
-    step(newsroom.client_for(newsroom.publisher()), DOCUMENTS, document, "publish")
+    step(people.client_for(people.publisher()), DOCUMENTS, document, "publish")
     assert_document_reads(document, "Imported summary.")
 
 
 def test_an_editors_directive_import_waits_in_the_documents_working_copy():
     directive = DirectiveFactory(document__slug="directed", text_en="Live directive.")
-    editor = newsroom.client_for(newsroom.editor())
+    editor = people.client_for(people.editor())
 
-    _dry_run, confirmed = newsroom.admin_import(
+    _dry_run, confirmed = people.admin_import(
         editor,
         "/admin/policies/directive/",
         f"document,zone,text_en\ndirected,{directive.zone.slug},Imported directive.\n".encode(),
@@ -266,28 +266,26 @@ def test_an_editors_directive_import_waits_in_the_documents_working_copy():
     assert confirmed is not None
     assert Directive.objects.get(pk=directive.pk).text_en == "Live directive."
     assert_document_reads(directive.document, "Live directive.")
-    step(newsroom.client_for(newsroom.publisher()), DOCUMENTS, directive.document, "publish")
+    step(people.client_for(people.publisher()), DOCUMENTS, directive.document, "publish")
     assert_document_reads(directive.document, "Imported directive.")
 
 
 def test_an_editors_change_on_a_parts_own_page_keeps_the_live_part_until_published():
     directive = DirectiveFactory(document__slug="part-page", text_en="Live directive.")
-    editor = newsroom.client_for(newsroom.editor())
+    editor = people.client_for(people.editor())
 
     edit_in_admin(editor, "/admin/policies/directive/", directive, text_en="Edited directive.")
 
     assert Directive.objects.get(pk=directive.pk).text_en == "Live directive."
     assert_document_reads(directive.document, "Live directive.")
-    step(newsroom.client_for(newsroom.publisher()), DOCUMENTS, directive.document, "publish")
+    step(people.client_for(people.publisher()), DOCUMENTS, directive.document, "publish")
     assert_document_reads(directive.document, "Edited directive.")
 
 
 def test_a_scheduled_change_goes_live_at_its_time_with_no_job():
     zone = ZoneFactory(summary_en="Earlier harbour text.")
-    edit_in_admin(
-        newsroom.client_for(newsroom.editor()), ZONES, zone, summary_en="Later harbour text."
-    )
-    publisher = newsroom.client_for(newsroom.publisher())
+    edit_in_admin(people.client_for(people.editor()), ZONES, zone, summary_en="Later harbour text.")
+    publisher = people.client_for(people.publisher())
     moment = timezone.localtime(timezone.now() + datetime.timedelta(hours=2))
 
     done = step(publisher, ZONES, zone, "schedule", go_live_at=moment.strftime("%Y-%m-%dT%H:%M:%S"))
@@ -309,7 +307,7 @@ def test_a_scheduled_change_goes_live_at_its_time_with_no_job():
 
 def test_discarding_a_working_copy_is_one_step_and_leaves_the_live_version():
     zone = ZoneFactory(summary_en="Kept words.")
-    editor = newsroom.client_for(newsroom.editor())
+    editor = people.client_for(people.editor())
     edit_in_admin(editor, ZONES, zone, summary_en="Thrown away.")
     assert "workflow/discard/" in editor.get(f"{ZONES}{zone.pk}/change/").text
 
@@ -323,7 +321,7 @@ def test_discarding_a_working_copy_is_one_step_and_leaves_the_live_version():
 
 def test_the_status_names_the_live_version_and_the_waiting_change():
     zone = ZoneFactory()
-    editor = newsroom.client_for(newsroom.editor())
+    editor = people.client_for(people.editor())
     edit_in_admin(editor, ZONES, zone, summary_en="Next words.")
     step(editor, ZONES, zone, "submit")
 
@@ -334,9 +332,9 @@ def test_the_status_names_the_live_version_and_the_waiting_change():
 
 def test_a_second_editor_with_an_old_form_is_refused_and_nothing_is_written():
     zone = ZoneFactory(summary_en="Original.")
-    first = newsroom.client_for(newsroom.editor())
-    second = newsroom.client_for(newsroom.editor("second"))
-    old_form = newsroom.changeform_data(second.get(f"{ZONES}{zone.pk}/change/"))
+    first = people.client_for(people.editor())
+    second = people.client_for(people.editor("second"))
+    old_form = people.changeform_data(second.get(f"{ZONES}{zone.pk}/change/"))
     edit_in_admin(first, ZONES, zone, summary_en="First editor.")
 
     refused = second.post(f"{ZONES}{zone.pk}/change/", old_form | {"summary_en": "Second."})
@@ -349,7 +347,7 @@ def test_a_second_editor_with_an_old_form_is_refused_and_nothing_is_written():
 def test_a_record_never_published_is_still_edited_as_a_draft():
     zone = ZoneFactory(status=Status.DRAFT, summary_en="Draft words.")
 
-    edit_in_admin(newsroom.client_for(newsroom.editor()), ZONES, zone, summary_en="Edited draft.")
+    edit_in_admin(people.client_for(people.editor()), ZONES, zone, summary_en="Edited draft.")
 
     assert Zone.objects.get(pk=zone.pk).summary_en == "Edited draft."
     assert not WorkingCopy.objects.exists()
@@ -357,7 +355,7 @@ def test_a_record_never_published_is_still_edited_as_a_draft():
 
 def test_a_document_change_by_an_editor_stays_public():
     document = PolicyDocumentFactory(slug="kept-public")
-    edit_in_admin(newsroom.client_for(newsroom.editor()), DOCUMENTS, document, summary_en="Next.")
+    edit_in_admin(people.client_for(people.editor()), DOCUMENTS, document, summary_en="Next.")
 
     assert PolicyDocument.objects.published().filter(pk=document.pk).exists()
     assert APIClient().get("/policies/kept-public/").status_code == 200
@@ -365,10 +363,10 @@ def test_a_document_change_by_an_editor_stays_public():
 
 def test_a_publisher_sends_a_change_back_with_a_reason_the_editor_reads():
     zone = ZoneFactory(name_en="Reasoned zone")
-    editor = newsroom.client_for(newsroom.editor())
+    editor = people.client_for(people.editor())
     edit_in_admin(editor, ZONES, zone, summary_en="Unsourced claim.")
     step(editor, ZONES, zone, "submit")
-    publisher = newsroom.client_for(newsroom.publisher())
+    publisher = people.client_for(people.publisher())
 
     without_reason = step(publisher, ZONES, zone, "request_changes", reason="  ")
     assert WorkingCopy.objects.get().status == ChangeStatus.REVIEW
@@ -395,7 +393,7 @@ def test_an_editors_revert_of_a_published_zone_becomes_its_working_copy():
     zone = ZoneFactory(summary_en="First words.")
     zone.summary_en = "Second words."
     zone.save()
-    editor = newsroom.client_for(newsroom.editor())
+    editor = people.client_for(people.editor())
 
     done = editor.post(
         f"{ZONES}{zone.pk}/history/1/revert/", {"expected_version": zone.version}, follow=True

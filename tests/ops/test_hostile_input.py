@@ -40,7 +40,7 @@ from django.http import QueryDict
 from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from tests import newsroom
+from tests import people
 from tests.factories import PolicyDocumentFactory, ZoneFactory
 from tests.site_fixtures import site_demo  # noqa: F401  (a fixture)
 
@@ -518,7 +518,7 @@ def test_formulas_in_records_are_exported_as_text_by_every_export():
     for number, formula in enumerate(FORMULAS):
         ZoneFactory(slug=f"formula-{number}", name_en=formula)
         PolicyDocumentFactory(slug=f"formula-{number}", title_en=formula)
-    staff = newsroom.client_for(newsroom.superuser())
+    staff = people.client_for(people.superuser())
     cells = {
         f"api {name}": csv_cells(
             b"".join(Client().get(f"/api/v1/{name}/?format=csv").streaming_content)
@@ -526,9 +526,9 @@ def test_formulas_in_records_are_exported_as_text_by_every_export():
         for name in ("zones", "policies")
     }
     for changelist in NEWSROOM_CHANGELISTS:
-        content = newsroom.admin_export(staff, changelist, CSV_FORMAT)
+        content = people.admin_export(staff, changelist, CSV_FORMAT)
         cells[f"{changelist} csv"] = csv_cells(content)
-        content = newsroom.admin_export(staff, changelist, XLSX_FORMAT)
+        content = people.admin_export(staff, changelist, XLSX_FORMAT)
         cells[f"{changelist} xlsx"] = xlsx_cells(content)
 
     for export, texts in cells.items():

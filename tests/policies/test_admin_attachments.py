@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from core.models import Status
 from policies.models import Attachment
-from tests import newsroom
+from tests import people
 from tests.factories import PolicyDocumentFactory
 
 pytestmark = pytest.mark.django_db
@@ -48,7 +48,7 @@ def _media_in_tmp(settings, tmp_path):
 
 def upload(client, document, name, content, *, title="Original"):
     url = f"/admin/policies/policydocument/{document.pk}/change/"
-    data = newsroom.changeform_data(client.get(url))
+    data = people.changeform_data(client.get(url))
     data |= {
         "attachments-TOTAL_FORMS": "1",
         "attachments-0-kind": "original",
@@ -61,7 +61,7 @@ def upload(client, document, name, content, *, title="Original"):
 
 @pytest.fixture
 def editor_client():
-    return newsroom.client_for(newsroom.editor())
+    return people.client_for(people.editor())
 
 
 def test_a_pdf_is_stored_with_its_type_size_and_sha256(editor_client):
@@ -174,7 +174,7 @@ def test_a_draft_documents_attachment_is_for_staff_only_and_not_cached(client):
     url = f"/policies/notice/attachments/{attachment.pk}/"
 
     assert client.get(url).status_code == 404
-    staff = newsroom.client_for(newsroom.editor()).get(url)
+    staff = people.client_for(people.editor()).get(url)
     assert staff.status_code == 200
     assert "no-store" in staff["Cache-Control"]
     assert "private" in staff["Cache-Control"]

@@ -18,7 +18,7 @@ from api.zones import KEY_SEPARATOR
 from core.models import LogAction, LogEvent, Status, WorkingCopy
 from newsroom.imports import PendingImportStorage
 from policies.models import Directive, PolicyDocument
-from tests import newsroom
+from tests import people
 from tests.factories import (
     AuthorityFactory,
     BatchFactory,
@@ -59,11 +59,11 @@ def history_rows():
     return Zone.history.count() + PolicyDocument.history.count() + Directive.history.count()
 
 
-export = newsroom.admin_export
+export = people.admin_export
 
 
 def test_the_dry_run_shows_each_row_and_writes_nothing(places):
-    client = newsroom.client_for(newsroom.editor())
+    client = people.client_for(people.editor())
     existing = ZoneFactory(slug="tianjin-binhai", name_en="Tianjin", status=Status.DRAFT)
     before = history_rows()
 
@@ -94,13 +94,13 @@ def test_the_dry_run_shows_each_row_and_writes_nothing(places):
 
 
 def test_the_preview_lists_the_rows_that_change_before_the_unchanged_ones(places):
-    client = newsroom.client_for(newsroom.publisher())
+    client = people.client_for(people.publisher())
     first = [
         "anhui-hefei,Hefei,合肥,miit,zhejiang,2021-02,draft",
         "beijing,Beijing,北京,miit,tianjin,2021-02,draft",
         "chengdu,Chengdu,成都,miit,zhejiang,2021-02,draft",
     ]
-    newsroom.admin_import(client, ZONES, zone_rows(*first), "zones.csv", CSV)
+    people.admin_import(client, ZONES, zone_rows(*first), "zones.csv", CSV)
 
     dry_run = client.post(
         f"{ZONES}import/",
@@ -134,9 +134,9 @@ def test_the_preview_lists_the_rows_that_change_before_the_unchanged_ones(places
 
 
 def test_a_failing_row_is_reported_by_number_and_nothing_is_offered_for_import(places):
-    client = newsroom.client_for(newsroom.editor())
+    client = people.client_for(people.editor())
 
-    dry_run, confirmed = newsroom.admin_import(
+    dry_run, confirmed = people.admin_import(
         client,
         ZONES,
         zone_rows(
@@ -157,7 +157,7 @@ def test_a_failing_row_is_reported_by_number_and_nothing_is_offered_for_import(p
 
 
 def test_a_row_that_fails_at_confirmation_rolls_back_the_whole_file(places):
-    client = newsroom.client_for(newsroom.editor())
+    client = people.client_for(people.editor())
     ProvinceFactory(slug="sichuan")
     content = zone_rows(
         "hangzhou,Hangzhou,杭州,miit,zhejiang,2021-02-19,draft",
@@ -179,9 +179,9 @@ def test_a_row_that_fails_at_confirmation_rolls_back_the_whole_file(places):
 
 
 def test_an_editors_import_saves_drafts_even_when_the_file_says_published(places):
-    client = newsroom.client_for(newsroom.editor())
+    client = people.client_for(people.editor())
 
-    newsroom.admin_import(
+    people.admin_import(
         client,
         ZONES,
         zone_rows("hangzhou,Hangzhou,杭州,miit,zhejiang,2021-02-19,published"),
@@ -193,9 +193,9 @@ def test_an_editors_import_saves_drafts_even_when_the_file_says_published(places
 
 
 def test_a_publishers_import_publishes_what_the_file_says(places):
-    client = newsroom.client_for(newsroom.publisher())
+    client = people.client_for(people.publisher())
 
-    newsroom.admin_import(
+    people.admin_import(
         client,
         ZONES,
         zone_rows(
@@ -212,9 +212,9 @@ def test_a_publishers_import_publishes_what_the_file_says(places):
 
 def test_an_editors_import_that_changes_a_public_record_waits_in_its_working_copy(places):
     ZoneFactory(slug="hangzhou", name_en="Hangzhou", status=Status.PUBLISHED)
-    client = newsroom.client_for(newsroom.editor())
+    client = people.client_for(people.editor())
 
-    newsroom.admin_import(
+    people.admin_import(
         client,
         ZONES,
         zone_rows("hangzhou,Hangzhou City,杭州,miit,zhejiang,2021-02-19,published"),
@@ -245,9 +245,9 @@ def test_an_editors_directive_import_on_a_public_document_waits_in_its_working_c
     zone = ZoneFactory(slug="hangzhou")
     DirectiveFactory(document=document, zone=zone, position=1, text_en="Build a port.")
     ZoneFactory(slug="ningbo")
-    client = newsroom.client_for(newsroom.editor())
+    client = people.client_for(people.editor())
 
-    dry_run, confirmed = newsroom.admin_import(
+    dry_run, confirmed = people.admin_import(
         client,
         DIRECTIVES,
         b"document,zone,position,text_en\n"
@@ -268,7 +268,7 @@ def test_an_editors_directive_import_on_a_public_document_waits_in_its_working_c
     assert public_directive_text(document, zone) == "Build a port."
     assert "Build a port." in APIClient().get("/policies/notice/").text
 
-    newsroom.client_for(newsroom.publisher()).post(
+    people.client_for(people.publisher()).post(
         f"{DOCUMENTS}{document.pk}/workflow/publish/",
         {"expected_version": WorkingCopy.objects.get().version},
     )
@@ -283,16 +283,16 @@ def test_an_editors_directive_import_on_a_public_document_waits_in_its_working_c
 def test_a_directive_import_run_twice_adds_a_new_directive_to_the_working_copy_once():
     document = PolicyDocumentFactory(slug="notice", status=Status.PUBLISHED)
     ZoneFactory(slug="ningbo")
-    client = newsroom.client_for(newsroom.editor())
+    client = people.client_for(people.editor())
     content = b"document,zone,position,text_en\nnotice,ningbo,1,Build a smart harbour.\n"
 
-    newsroom.admin_import(client, DIRECTIVES, content, "directives.csv", CSV)
-    again, _confirmed = newsroom.admin_import(client, DIRECTIVES, content, "directives.csv", CSV)
+    people.admin_import(client, DIRECTIVES, content, "directives.csv", CSV)
+    again, _confirmed = people.admin_import(client, DIRECTIVES, content, "directives.csv", CSV)
 
     assert [row.import_type for row in again.context["result"].rows] == ["skip"]
     rows = WorkingCopy.objects.get().snapshot["parts"]["policies.directive"]["rows"]
     assert [row["fields"]["text_en"] for row in rows] == ["Build a smart harbour."]
-    newsroom.client_for(newsroom.publisher()).post(
+    people.client_for(people.publisher()).post(
         f"{DOCUMENTS}{document.pk}/workflow/publish/",
         {"expected_version": WorkingCopy.objects.get().version},
     )
@@ -302,9 +302,9 @@ def test_a_directive_import_run_twice_adds_a_new_directive_to_the_working_copy_o
 def test_a_directive_import_on_a_draft_document_writes_the_directives_at_once():
     document = PolicyDocumentFactory(slug="notice", status=Status.DRAFT)
     ZoneFactory(slug="hangzhou")
-    client = newsroom.client_for(newsroom.editor())
+    client = people.client_for(people.editor())
 
-    dry_run, _confirmed = newsroom.admin_import(
+    dry_run, _confirmed = people.admin_import(
         client,
         DIRECTIVES,
         b"document,zone,position,text_en\nnotice,hangzhou,1,Build a smart city.\n",
@@ -318,7 +318,7 @@ def test_a_directive_import_on_a_draft_document_writes_the_directives_at_once():
 
 
 def test_unreadable_files_are_a_form_error():
-    client = newsroom.client_for(newsroom.editor())
+    client = people.client_for(people.editor())
 
     response = client.post(
         f"{ZONES}import/",
@@ -394,11 +394,11 @@ def snapshot():
 @pytest.mark.parametrize("file_format", [CSV, XLSX, JSON])
 @pytest.mark.parametrize("changelist", [ZONES, DOCUMENTS, DIRECTIVES])
 def test_exported_files_import_back_without_changing_anything(register, changelist, file_format):
-    client = newsroom.client_for(newsroom.publisher())
+    client = people.client_for(people.publisher())
     content = export(client, changelist, file_format)
     before = snapshot()
 
-    dry_run, confirmed = newsroom.admin_import(
+    dry_run, confirmed = people.admin_import(
         client, changelist, content, f"export.{['csv', 'xlsx', 'json'][file_format]}", file_format
     )
 
@@ -412,7 +412,7 @@ def test_exported_files_import_back_without_changing_anything(register, changeli
 
 @pytest.mark.parametrize("language", ["en", "zh-hans"])
 def test_export_headers_name_each_language_of_a_bilingual_column(register, language):
-    client = newsroom.client_for(newsroom.editor())
+    client = people.client_for(people.editor())
     client.defaults["HTTP_ACCEPT_LANGUAGE"] = language
 
     headers = {
@@ -433,13 +433,13 @@ def test_export_headers_name_each_language_of_a_bilingual_column(register, langu
 
 
 def test_a_file_with_the_former_field_name_headers_still_imports(places):
-    client = newsroom.client_for(newsroom.publisher())
+    client = people.client_for(people.publisher())
     rows = zone_rows(
         "hangzhou,Hangzhou,杭州,miit,zhejiang,2021-02-19,draft",
         header="slug,name_en,name_zh_hans,program,province,approved_on,status",
     )
 
-    _dry_run, confirmed = newsroom.admin_import(client, ZONES, rows, "zones.csv", CSV)
+    _dry_run, confirmed = people.admin_import(client, ZONES, rows, "zones.csv", CSV)
 
     assert confirmed is not None
     zone = Zone.objects.get(slug="hangzhou")
@@ -448,13 +448,13 @@ def test_a_file_with_the_former_field_name_headers_still_imports(places):
 
 @pytest.mark.parametrize("file_format", [CSV, XLSX, JSON])
 def test_a_document_number_not_known_survives_export_and_import(register, file_format):
-    client = newsroom.client_for(newsroom.publisher())
+    client = people.client_for(people.publisher())
     PolicyDocument.objects.filter(slug="older-plan").update(doc_number="", doc_number_unknown=True)
     content = export(client, DOCUMENTS, file_format)
     # Someone unticks "not known" meanwhile; importing the file ticks it again.
     PolicyDocument.objects.filter(slug="older-plan").update(doc_number_unknown=False)
 
-    _dry_run, confirmed = newsroom.admin_import(
+    _dry_run, confirmed = people.admin_import(
         client, DOCUMENTS, content, f"export.{['csv', 'xlsx', 'json'][file_format]}", file_format
     )
 
@@ -466,10 +466,10 @@ def test_a_document_number_not_known_survives_export_and_import(register, file_f
 
 @pytest.mark.parametrize(("cell", "unknown"), [("1", True), ("0", False), ("", False)])
 def test_the_number_not_known_column_reads_1_0_or_empty(cell, unknown):
-    client = newsroom.client_for(newsroom.publisher())
+    client = people.client_for(people.publisher())
     header = "slug,title_en,doc_type,doc_number,doc_number_unknown,status"
 
-    _dry_run, confirmed = newsroom.admin_import(
+    _dry_run, confirmed = people.admin_import(
         client,
         DOCUMENTS,
         f"{header}\nflagged,Flagged,notice,,{cell},draft\n".encode(),
@@ -482,10 +482,10 @@ def test_the_number_not_known_column_reads_1_0_or_empty(cell, unknown):
 
 
 def test_a_number_not_known_cell_that_is_no_yes_or_no_is_a_row_error():
-    client = newsroom.client_for(newsroom.publisher())
+    client = people.client_for(people.publisher())
     header = "slug,title_en,doc_type,doc_number,doc_number_unknown,status"
 
-    dry_run, confirmed = newsroom.admin_import(
+    dry_run, confirmed = people.admin_import(
         client,
         DOCUMENTS,
         f"{header}\nflagged,Flagged,notice,,maybe,draft\n".encode(),
@@ -499,7 +499,7 @@ def test_a_number_not_known_cell_that_is_no_yes_or_no_is_a_row_error():
 
 
 def test_export_follows_the_changelists_filter(register):
-    client = newsroom.client_for(newsroom.editor())
+    client = people.client_for(people.editor())
 
     content = export(client, ZONES, JSON, "?publication=draft")
 
@@ -510,7 +510,7 @@ def test_export_follows_the_changelists_filter(register):
 
 
 def test_export_writes_slugs_and_dates_as_precise_as_their_source(register):
-    client = newsroom.client_for(newsroom.editor())
+    client = people.client_for(people.editor())
 
     sheet = tablib.Dataset().load(io.BytesIO(export(client, DOCUMENTS, XLSX)), format="xlsx")
 
@@ -524,7 +524,7 @@ def test_export_writes_slugs_and_dates_as_precise_as_their_source(register):
 
 
 def test_the_csv_export_writes_formulas_as_text(register):
-    client = newsroom.client_for(newsroom.editor())
+    client = people.client_for(people.editor())
 
     content = export(client, ZONES, CSV).decode("utf-8-sig")
 
@@ -534,7 +534,7 @@ def test_the_csv_export_writes_formulas_as_text(register):
 
 
 def test_the_xlsx_export_writes_formulas_as_text_not_as_formulas(register):
-    client = newsroom.client_for(newsroom.editor())
+    client = people.client_for(people.editor())
 
     book = openpyxl.load_workbook(io.BytesIO(export(client, ZONES, XLSX)))
 
@@ -560,8 +560,8 @@ def pending_import(client, content=None):
 
 
 def test_an_editor_cannot_confirm_another_editors_pending_import(places):
-    owner = newsroom.client_for(newsroom.editor("owner"))
-    other = newsroom.client_for(newsroom.editor("other"))
+    owner = people.client_for(people.editor("owner"))
+    other = people.client_for(people.editor("other"))
     confirm = pending_import(owner)
     pending = PendingImportStorage(name=confirm["import_file_name"])
 
@@ -580,7 +580,7 @@ def test_an_editor_cannot_confirm_another_editors_pending_import(places):
 
 
 def test_a_confirmation_naming_any_other_temporary_file_is_refused_and_the_file_kept(places):
-    client = newsroom.client_for(newsroom.editor())
+    client = people.client_for(people.editor())
     confirm = pending_import(client)
     # Someone else's file in the temporary folder, named as the library's own storage names them.
     with tempfile.NamedTemporaryFile(delete=False, suffix=".csv") as other:

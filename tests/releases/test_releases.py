@@ -21,7 +21,7 @@ from releases.models import Release
 from releases.services import release_cut
 from releases.tables import TABLES
 from tests.factories import PolicyDocumentFactory, ZoneFactory
-from tests.newsroom import client_for, editor, publisher, superuser
+from tests.people import client_for, editor, publisher, superuser
 from tests.site_fixtures import site_demo  # noqa: F401  (a fixture)
 from zones.models import Program, Province, Zone
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 from core.models import Status
 from core.services import record_save
 from policies.models import PolicyDocument
-from tests import newsroom
+from tests import people
 from tests.factories import PolicyDocumentFactory, ZoneFactory
 from zones.models import Zone
 
@@ -23,8 +23,8 @@ def test_the_change_form_offers_each_role_only_its_steps():
     draft = PolicyDocumentFactory(status=Status.DRAFT)
     url = f"/admin/policies/policydocument/{draft.pk}/change/"
 
-    as_editor = newsroom.client_for(newsroom.editor()).get(url).text
-    as_publisher = newsroom.client_for(newsroom.publisher()).get(url).text
+    as_editor = people.client_for(people.editor()).get(url).text
+    as_publisher = people.client_for(people.publisher()).get(url).text
 
     assert "workflow/submit/" in as_editor
     assert "workflow/publish/" not in as_editor
@@ -37,7 +37,7 @@ def test_the_change_form_offers_each_role_only_its_steps():
 
 def test_a_step_asks_for_confirmation_before_it_changes_anything():
     draft = PolicyDocumentFactory(status=Status.DRAFT)
-    client = newsroom.client_for(newsroom.editor())
+    client = people.client_for(people.editor())
 
     page = client.get(f"/admin/policies/policydocument/{draft.pk}/workflow/submit/")
 
@@ -56,7 +56,7 @@ def test_a_step_asks_for_confirmation_before_it_changes_anything():
 
 def test_scheduling_reads_and_shows_times_in_shanghai_with_the_zone_named():
     zone = ZoneFactory(status=Status.REVIEW)
-    client = newsroom.client_for(newsroom.publisher())
+    client = people.client_for(people.publisher())
     url = f"/admin/zones/zone/{zone.pk}/workflow/schedule/"
 
     form = client.get(url)
@@ -81,7 +81,7 @@ def test_scheduling_reads_and_shows_times_in_shanghai_with_the_zone_named():
 
 def test_a_time_in_the_past_is_refused_with_a_message():
     zone = ZoneFactory(status=Status.REVIEW)
-    client = newsroom.client_for(newsroom.publisher())
+    client = people.client_for(people.publisher())
 
     page = client.post(
         f"/admin/zones/zone/{zone.pk}/workflow/schedule/",
@@ -97,7 +97,7 @@ def test_a_step_based_on_an_old_version_changes_nothing():
     zone = ZoneFactory(status=Status.REVIEW)
     zone.summary_en = "Changed meanwhile"
     zone.save()
-    client = newsroom.client_for(newsroom.publisher())
+    client = people.client_for(people.publisher())
 
     page = client.post(
         f"/admin/zones/zone/{zone.pk}/workflow/publish/", {"expected_version": 1}, follow=True
@@ -109,7 +109,7 @@ def test_a_step_based_on_an_old_version_changes_nothing():
 
 def test_bulk_publish_confirms_then_publishes_every_selected_record():
     drafts = [ZoneFactory(status=Status.REVIEW) for _ in range(3)]
-    client = newsroom.client_for(newsroom.publisher())
+    client = people.client_for(people.publisher())
     selection = {"action": "publish_selected", "_selected_action": [z.pk for z in drafts]}
 
     confirmation = client.post("/admin/zones/zone/", selection)
@@ -125,7 +125,7 @@ def test_bulk_publish_confirms_then_publishes_every_selected_record():
 def test_bulk_schedule_asks_for_a_time_and_skips_what_it_cannot_do():
     review = ZoneFactory(status=Status.REVIEW)
     draft = ZoneFactory(status=Status.DRAFT)
-    client = newsroom.client_for(newsroom.publisher())
+    client = people.client_for(people.publisher())
     moment = (timezone.now() + datetime.timedelta(hours=3)).astimezone(SHANGHAI)
 
     client.post(
@@ -144,7 +144,7 @@ def test_bulk_schedule_asks_for_a_time_and_skips_what_it_cannot_do():
 def test_bulk_withdraw_leaves_records_that_are_not_public_with_a_reason():
     public = ZoneFactory(status=Status.PUBLISHED)
     draft = ZoneFactory(status=Status.DRAFT, name_en="Still a draft")
-    client = newsroom.client_for(newsroom.publisher())
+    client = people.client_for(people.publisher())
 
     done = client.post(
         "/admin/zones/zone/",
@@ -163,7 +163,7 @@ def test_bulk_withdraw_leaves_records_that_are_not_public_with_a_reason():
 
 def test_editors_are_not_offered_publishing_actions():
     ZoneFactory()
-    page = newsroom.client_for(newsroom.editor()).get("/admin/zones/zone/")
+    page = people.client_for(people.editor()).get("/admin/zones/zone/")
 
     actions = [choice[0] for choice in page.context["action_form"].fields["action"].choices]
     assert "submit_selected" in actions
@@ -174,13 +174,13 @@ def test_editors_are_not_offered_publishing_actions():
 
 def test_an_editors_change_to_a_public_record_waits_while_the_record_stays_public():
     zone = ZoneFactory(status=Status.PUBLISHED, summary_en="The live words")
-    client = newsroom.client_for(newsroom.editor())
+    client = people.client_for(people.editor())
     form = client.get(f"/admin/zones/zone/{zone.pk}/change/")
     assert "the public keeps seeing the live version" in form.text
 
     done = client.post(
         f"/admin/zones/zone/{zone.pk}/change/",
-        newsroom.changeform_data(form) | {"summary_en": "An editor's words"},
+        people.changeform_data(form) | {"summary_en": "An editor's words"},
         follow=True,
     )
 
@@ -193,12 +193,12 @@ def test_an_editors_change_to_a_public_record_waits_while_the_record_stays_publi
 
 def test_a_publishers_change_to_a_public_record_keeps_it_public():
     zone = ZoneFactory(status=Status.PUBLISHED)
-    client = newsroom.client_for(newsroom.publisher())
+    client = people.client_for(people.publisher())
     form = client.get(f"/admin/zones/zone/{zone.pk}/change/")
 
     client.post(
         f"/admin/zones/zone/{zone.pk}/change/",
-        newsroom.changeform_data(form) | {"summary_en": "A publisher's words"},
+        people.changeform_data(form) | {"summary_en": "A publisher's words"},
     )
 
     assert Zone.objects.published().get(pk=zone.pk).summary_en == "A publisher's words"
@@ -217,9 +217,9 @@ def test_the_index_shows_what_waits_for_review_and_what_is_scheduled():
         go_live_at=timezone.now() - datetime.timedelta(hours=2),
     )
     long_public = ZoneFactory(name_en="Long public zone", status=Status.PUBLISHED)
-    record_save(record=long_public, expected_version=None, user=newsroom.publisher())
+    record_save(record=long_public, expected_version=None, user=people.publisher())
 
-    page = newsroom.client_for(newsroom.editor()).get("/admin/")
+    page = people.client_for(people.editor()).get("/admin/")
     board = page.context["newsroom"]
 
     assert [item.label for item in board["waiting"]] == ["Waiting notice"]
@@ -231,7 +231,7 @@ def test_the_index_shows_what_waits_for_review_and_what_is_scheduled():
 
 
 def test_the_index_query_count_does_not_grow_with_the_register(django_assert_max_num_queries):
-    client = newsroom.client_for(newsroom.publisher())
+    client = people.client_for(people.publisher())
 
     def load_index():
         with django_assert_max_num_queries(40):
@@ -252,12 +252,12 @@ def test_an_editors_change_to_a_directive_on_its_own_page_goes_to_the_documents_
     from tests.factories import DirectiveFactory
 
     directive = DirectiveFactory(text_en="Build a port.", document__status=Status.PUBLISHED)
-    client = newsroom.client_for(newsroom.editor())
+    client = people.client_for(people.editor())
     url = f"/admin/policies/directive/{directive.pk}/change/"
 
     done = client.post(
         url,
-        newsroom.changeform_data(client.get(url)) | {"text_en": "Changed by an editor."},
+        people.changeform_data(client.get(url)) | {"text_en": "Changed by an editor."},
         follow=True,
     )
     again = client.get(url)
@@ -280,15 +280,15 @@ def test_a_part_deleted_or_added_on_its_own_page_changes_only_the_working_copy()
     directive = DirectiveFactory(document__status=Status.PUBLISHED)
     document = directive.document
     principle = PrincipleFactory(document=document, text_en="Open data.", position=1)
-    client = newsroom.client_for(newsroom.editor())
-    publisher = newsroom.publisher("lin")
+    client = people.client_for(people.editor())
+    publisher = people.publisher("lin")
     added = client.post(
         "/admin/policies/principle/add/",
         {"document": document.pk, "position": 2, "text_en": "Safety first.", "text_zh_hans": ""},
     )
 
     # Once the document has a working copy, a publisher's deletion goes there too.
-    deleted = newsroom.client_for(publisher).post(
+    deleted = people.client_for(publisher).post(
         f"/admin/policies/directive/{directive.pk}/delete/", {"post": "yes"}
     )
 
@@ -296,7 +296,7 @@ def test_a_part_deleted_or_added_on_its_own_page_changes_only_the_working_copy()
     assert deleted.status_code == 302
     assert document.directives.count() == 1
     assert list(document.principles.values_list("text_en", flat=True)) == ["Open data."]
-    working_copy_publish(record=document, user=newsroom.publisher(), expected_version=None)
+    working_copy_publish(record=document, user=people.publisher(), expected_version=None)
     assert working_copy_of(document) is None
     assert document.directives.count() == 0
     assert sorted(document.principles.values_list("text_en", flat=True)) == [

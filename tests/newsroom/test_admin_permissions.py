@@ -10,7 +10,7 @@ from django.utils import timezone
 from core.models import ChangeStatus, Comment, Status, WorkingCopy
 from core.services import working_copy_save
 from policies.models import PolicyDocument
-from tests import newsroom
+from tests import people
 from tests.factories import AuthorityFactory, PolicyDocumentFactory, ProgramFactory, ZoneFactory
 from zones.models import Province, Zone
 
@@ -18,11 +18,11 @@ pytestmark = pytest.mark.django_db
 
 ROLES = {
     "anonymous": lambda: None,
-    "staff without permissions": newsroom.staff_without_permissions,
-    "viewer": lambda: newsroom.make_user("viewer", codenames=["view_zone", "view_policydocument"]),
-    "editor": newsroom.editor,
-    "publisher": newsroom.publisher,
-    "superuser": newsroom.superuser,
+    "staff without permissions": people.staff_without_permissions,
+    "viewer": lambda: people.make_user("viewer", codenames=["view_zone", "view_policydocument"]),
+    "editor": people.editor,
+    "publisher": people.publisher,
+    "superuser": people.superuser,
 }
 ACTIONS = [
     "add",
@@ -75,10 +75,8 @@ def record_of(kind, status):
 def form_data(kind, record):
     """The change form as a superuser sees it, posted back."""
     _model, url = MODELS[kind]
-    response = newsroom.client_for(newsroom.superuser("form-reader")).get(
-        f"{url}{record.pk}/change/"
-    )
-    return newsroom.changeform_data(response)
+    response = people.client_for(people.superuser("form-reader")).get(f"{url}{record.pk}/change/")
+    return people.changeform_data(response)
 
 
 def try_add(kind, client):
@@ -169,7 +167,7 @@ def try_import(kind, client):
             "slug,title_en,doc_type,validity,authorities,issued_on,status\n"
             "imported-record,Imported notice,notice,in_force,imported-authority,2021-02,draft\n"
         )
-    newsroom.admin_import(client, url, content.encode(), "rows.csv", 0)
+    people.admin_import(client, url, content.encode(), "rows.csv", 0)
     return model.objects.filter(slug="imported-record").exists()
 
 
@@ -185,7 +183,7 @@ def try_revert(kind, client):
 def working_copy_of(kind, status):
     """A published record with a change by another editor, waiting in ``status``."""
     record = record_of(kind, Status.PUBLISHED)
-    author = newsroom.editor("change-author")
+    author = people.editor("change-author")
     record.summary_en = "Next words"
     working_copy_save(record=record, user=author, expected_version=None)
     WorkingCopy.objects.update(status=status)
@@ -274,7 +272,7 @@ TRIES = {
 @pytest.mark.parametrize("role", list(ROLES))
 def test_each_role_may_do_exactly_what_its_role_allows(role, action, kind):
     user = ROLES[role]()
-    client = newsroom.client_for(user)
+    client = people.client_for(user)
 
     succeeded = TRIES[action](kind, client)
 
@@ -286,7 +284,7 @@ def test_each_role_may_do_exactly_what_its_role_allows(role, action, kind):
 # Whoever may use the admin manages their own API token there; nobody else reaches the page.
 TOKEN_ROLES = {
     **ROLES,
-    "editor who is not staff": lambda: newsroom.editor("outsider", staff=False),
+    "editor who is not staff": lambda: people.editor("outsider", staff=False),
 }
 MAY_HAVE_A_TOKEN = {"staff without permissions", "viewer", "editor", "publisher", "superuser"}
 
@@ -296,7 +294,7 @@ def test_only_members_of_the_newsroom_reach_their_api_token_page(role):
     from rest_framework.authtoken.models import Token
 
     user = TOKEN_ROLES[role]()
-    client = newsroom.client_for(user)
+    client = people.client_for(user)
 
     page = client.get("/admin/my-api-token/")
     client.post("/admin/my-api-token/", {"action": "issue"})

@@ -6,7 +6,7 @@ import pytest
 from core.models import Status
 from core.services import working_copy_of
 from policies.models import PolicyDocument
-from tests import newsroom
+from tests import people
 from tests.factories import DirectiveFactory, PolicyDocumentFactory, ZoneFactory
 from zones.models import Zone
 
@@ -16,10 +16,10 @@ pytestmark = pytest.mark.django_db
 def test_the_second_of_two_saves_is_refused_and_shows_what_the_first_changed():
     zone = ZoneFactory(name_en="Harbour", summary_en="Original summary", status=Status.DRAFT)
     url = f"/admin/zones/zone/{zone.pk}/change/"
-    first = newsroom.client_for(newsroom.editor("first"))
-    second = newsroom.client_for(newsroom.editor("second"))
-    first_form = newsroom.changeform_data(first.get(url))
-    second_form = newsroom.changeform_data(second.get(url))
+    first = people.client_for(people.editor("first"))
+    second = people.client_for(people.editor("second"))
+    first_form = people.changeform_data(first.get(url))
+    second_form = people.changeform_data(second.get(url))
     assert first_form["expected_version"] == second_form["expected_version"] == "1"
 
     first.post(url, first_form | {"summary_en": "First editor's summary"})
@@ -42,10 +42,10 @@ def test_a_stale_save_of_a_document_lists_directives_changed_meanwhile():
     directive = DirectiveFactory(text_en="Build a port.", document__status=Status.DRAFT)
     document = directive.document
     url = f"/admin/policies/policydocument/{document.pk}/change/"
-    first = newsroom.client_for(newsroom.editor("first"))
-    second = newsroom.client_for(newsroom.editor("second"))
-    first_form = newsroom.changeform_data(first.get(url))
-    second_form = newsroom.changeform_data(second.get(url))
+    first = people.client_for(people.editor("first"))
+    second = people.client_for(people.editor("second"))
+    first_form = people.changeform_data(first.get(url))
+    second_form = people.changeform_data(second.get(url))
 
     first.post(url, first_form | {"directives-0-text_en": "Build a smart port."})
     refused = second.post(url, second_form | {"summary_en": "Mine"})
@@ -58,8 +58,8 @@ def test_a_stale_save_of_a_document_lists_directives_changed_meanwhile():
 def test_a_save_without_the_version_it_was_opened_at_is_refused():
     document = PolicyDocumentFactory(status=Status.DRAFT)
     url = f"/admin/policies/policydocument/{document.pk}/change/"
-    client = newsroom.client_for(newsroom.editor())
-    data = newsroom.changeform_data(client.get(url))
+    client = people.client_for(people.editor())
+    data = people.changeform_data(client.get(url))
     data.pop("expected_version")
 
     refused = client.post(url, data | {"summary_en": "Blind write"})
@@ -73,7 +73,7 @@ def test_the_change_form_carries_the_version_it_shows():
     zone = ZoneFactory()
     zone.save()
 
-    page = newsroom.client_for(newsroom.editor()).get(f"/admin/zones/zone/{zone.pk}/change/")
+    page = people.client_for(people.editor()).get(f"/admin/zones/zone/{zone.pk}/change/")
 
     assert '<input type="hidden" name="expected_version" value="2"' in page.text
 
@@ -81,10 +81,10 @@ def test_the_change_form_carries_the_version_it_shows():
 def test_a_refused_save_of_a_working_copy_keeps_the_typed_text_beside_the_newer_version():
     zone = ZoneFactory(name_en="Harbour", summary_en="Live summary", status=Status.PUBLISHED)
     url = f"/admin/zones/zone/{zone.pk}/change/"
-    first = newsroom.client_for(newsroom.editor("first"))
-    second = newsroom.client_for(newsroom.editor("second"))
-    first_form = newsroom.changeform_data(first.get(url))
-    second_form = newsroom.changeform_data(second.get(url))
+    first = people.client_for(people.editor("first"))
+    second = people.client_for(people.editor("second"))
+    first_form = people.changeform_data(first.get(url))
+    second_form = people.changeform_data(second.get(url))
 
     first.post(url, first_form | {"summary_en": "The first editor's summary"})
     refused = second.post(
@@ -94,7 +94,7 @@ def test_a_refused_save_of_a_working_copy_keeps_the_typed_text_beside_the_newer_
     assert refused.status_code == 200
     assert "Someone else saved this record after you opened it" in refused.text
     # Everything the second editor typed is still in the inputs…
-    page = newsroom.changeform_data(refused)
+    page = people.changeform_data(refused)
     assert page["summary_en"] == "The second editor's summary"
     assert page["name_en"] == "Haven"
     # …and beside them, the values saved meanwhile.
@@ -111,14 +111,14 @@ def test_a_refused_save_of_a_working_copy_keeps_the_typed_text_beside_the_newer_
 def test_after_a_refused_save_saving_again_keeps_the_typed_text():
     zone = ZoneFactory(summary_en="Original summary", status=Status.DRAFT)
     url = f"/admin/zones/zone/{zone.pk}/change/"
-    first = newsroom.client_for(newsroom.editor("first"))
-    second = newsroom.client_for(newsroom.editor("second"))
-    first_form = newsroom.changeform_data(first.get(url))
-    second_form = newsroom.changeform_data(second.get(url))
+    first = people.client_for(people.editor("first"))
+    second = people.client_for(people.editor("second"))
+    first_form = people.changeform_data(first.get(url))
+    second_form = people.changeform_data(second.get(url))
     first.post(url, first_form | {"summary_en": "First"})
     refused = second.post(url, second_form | {"summary_en": "Second, with both in view"})
 
-    saved = second.post(url, newsroom.changeform_data(refused))
+    saved = second.post(url, people.changeform_data(refused))
 
     assert saved.status_code == 302
     assert Zone.objects.get(pk=zone.pk).summary_en == "Second, with both in view"
@@ -127,14 +127,14 @@ def test_after_a_refused_save_saving_again_keeps_the_typed_text():
 def test_after_a_refused_save_fields_the_editor_left_alone_take_the_saved_values():
     zone = ZoneFactory(name_en="Harbour", summary_en="Original summary", status=Status.DRAFT)
     url = f"/admin/zones/zone/{zone.pk}/change/"
-    first = newsroom.client_for(newsroom.editor("first"))
-    second = newsroom.client_for(newsroom.editor("second"))
-    first_form = newsroom.changeform_data(first.get(url))
-    second_form = newsroom.changeform_data(second.get(url))
+    first = people.client_for(people.editor("first"))
+    second = people.client_for(people.editor("second"))
+    first_form = people.changeform_data(first.get(url))
+    second_form = people.changeform_data(second.get(url))
     first.post(url, first_form | {"summary_en": "First editor's summary"})
 
     refused = second.post(url, second_form | {"name_en": "Haven"})
-    page = newsroom.changeform_data(refused)
+    page = people.changeform_data(refused)
     saved = second.post(url, page)
 
     # The summary the second editor never touched now holds the first editor's text, so saving
@@ -150,14 +150,14 @@ def test_after_a_refused_save_fields_the_editor_left_alone_take_the_saved_values
 def test_a_document_refused_and_saved_again_keeps_both_editors_changes():
     document = PolicyDocumentFactory(title_en="Old title", summary_en="Old", status=Status.DRAFT)
     url = f"/admin/policies/policydocument/{document.pk}/change/"
-    first = newsroom.client_for(newsroom.editor("first"))
-    second = newsroom.client_for(newsroom.editor("second"))
-    first_form = newsroom.changeform_data(first.get(url))
-    second_form = newsroom.changeform_data(second.get(url))
+    first = people.client_for(people.editor("first"))
+    second = people.client_for(people.editor("second"))
+    first_form = people.changeform_data(first.get(url))
+    second_form = people.changeform_data(second.get(url))
     first.post(url, first_form | {"summary_en": "First editor's summary"})
 
     refused = second.post(url, second_form | {"title_en": "Second editor's title"})
-    saved = second.post(url, newsroom.changeform_data(refused))
+    saved = second.post(url, people.changeform_data(refused))
 
     assert refused.status_code == 200
     assert saved.status_code == 302

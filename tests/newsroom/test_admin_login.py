@@ -4,7 +4,7 @@ and nobody else; behind a reverse proxy the client's own address counts, not the
 import pytest
 from django.test import Client
 
-from tests import newsroom
+from tests import people
 
 pytestmark = pytest.mark.django_db
 
@@ -20,7 +20,7 @@ def _five_tries(settings):
 
 @pytest.fixture
 def editor():
-    return newsroom.editor(password=newsroom.PASSWORD)
+    return people.editor(password=people.PASSWORD)
 
 
 def log_in(username, password, **headers):
@@ -36,7 +36,7 @@ def fail_until_locked(username, **headers):
 def test_five_failures_lock_the_account_from_that_address_with_a_clear_message(editor):
     fail_until_locked("editor", REMOTE_ADDR="203.0.113.5")
 
-    locked = log_in("editor", newsroom.PASSWORD, REMOTE_ADDR="203.0.113.5")
+    locked = log_in("editor", people.PASSWORD, REMOTE_ADDR="203.0.113.5")
 
     assert locked.status_code == 429
     assert "Too many failed logins" in locked.text
@@ -48,16 +48,16 @@ def test_five_failures_lock_the_account_from_that_address_with_a_clear_message(e
 def test_the_same_account_still_logs_in_from_another_address(editor):
     fail_until_locked("editor", REMOTE_ADDR="203.0.113.5")
 
-    response = log_in("editor", newsroom.PASSWORD, REMOTE_ADDR="198.51.100.7")
+    response = log_in("editor", people.PASSWORD, REMOTE_ADDR="198.51.100.7")
 
     assert response.status_code == 302
 
 
 def test_other_accounts_still_log_in_from_the_locked_address(editor):
-    newsroom.publisher(password=newsroom.PASSWORD)
+    people.publisher(password=people.PASSWORD)
     fail_until_locked("editor", REMOTE_ADDR="203.0.113.5")
 
-    response = log_in("publisher", newsroom.PASSWORD, REMOTE_ADDR="203.0.113.5")
+    response = log_in("publisher", people.PASSWORD, REMOTE_ADDR="203.0.113.5")
 
     assert response.status_code == 302
 
@@ -66,7 +66,7 @@ def test_fewer_failures_than_the_limit_do_not_lock(editor):
     for _ in range(4):
         log_in("editor", WRONG, REMOTE_ADDR="203.0.113.5")
 
-    assert log_in("editor", newsroom.PASSWORD, REMOTE_ADDR="203.0.113.5").status_code == 302
+    assert log_in("editor", people.PASSWORD, REMOTE_ADDR="203.0.113.5").status_code == 302
 
 
 PROXY = "10.0.0.1"
@@ -77,10 +77,10 @@ def test_behind_a_proxy_one_client_is_locked_and_another_is_not(editor, settings
     fail_until_locked("editor", REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR="203.0.113.5")
 
     locked = log_in(
-        "editor", newsroom.PASSWORD, REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR="203.0.113.5"
+        "editor", people.PASSWORD, REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR="203.0.113.5"
     )
     elsewhere = log_in(
-        "editor", newsroom.PASSWORD, REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR="198.51.100.7"
+        "editor", people.PASSWORD, REMOTE_ADDR=PROXY, HTTP_X_FORWARDED_FOR="198.51.100.7"
     )
 
     assert locked.status_code == 429
@@ -95,7 +95,7 @@ def test_behind_a_proxy_a_forged_forwarded_address_does_not_escape_the_lock(edit
 
     response = log_in(
         "editor",
-        newsroom.PASSWORD,
+        people.PASSWORD,
         REMOTE_ADDR=PROXY,
         HTTP_X_FORWARDED_FOR="9.9.9.9, 203.0.113.5",
     )
@@ -109,7 +109,7 @@ def test_without_a_trusted_proxy_the_forwarded_header_is_ignored(editor, setting
         log_in("editor", WRONG, REMOTE_ADDR="203.0.113.5", HTTP_X_FORWARDED_FOR=forged)
 
     response = log_in(
-        "editor", newsroom.PASSWORD, REMOTE_ADDR="203.0.113.5", HTTP_X_FORWARDED_FOR="6.6.6.6"
+        "editor", people.PASSWORD, REMOTE_ADDR="203.0.113.5", HTTP_X_FORWARDED_FOR="6.6.6.6"
     )
 
     assert response.status_code == 429

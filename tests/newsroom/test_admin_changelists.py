@@ -8,7 +8,7 @@ from django.core.files.base import ContentFile
 
 from core.models import Source, Status
 from policies.models import Attachment, Directive, DocumentRelation, PolicyDocument, Principle
-from tests import newsroom
+from tests import people
 from tests.factories import (
     AuthorityFactory,
     BatchFactory,
@@ -225,7 +225,7 @@ MAX_QUERIES = 16
 def test_a_changelist_costs_the_same_queries_for_10_and_200_rows(
     name, django_assert_max_num_queries
 ):
-    client = newsroom.client_for(newsroom.publisher())
+    client = people.client_for(people.publisher())
     make = getattr(Rows(), name)
     url = CHANGELISTS[name]
 
@@ -244,7 +244,7 @@ def test_a_changelist_costs_the_same_queries_for_10_and_200_rows(
 def test_a_filtered_and_searched_changelist_stays_within_the_cap(
     name, django_assert_max_num_queries
 ):
-    client = newsroom.client_for(newsroom.editor())
+    client = people.client_for(people.editor())
     make = getattr(Rows(), name)
     make(30)
 
@@ -263,7 +263,7 @@ def test_show_counts_count_each_document_once_per_option_with_the_other_filters_
     PolicyDocumentFactory(
         authorities=[ministry], status=Status.DRAFT, issued_on=datetime.date(2019, 5, 1)
     )
-    client = newsroom.client_for(newsroom.publisher())
+    client = people.client_for(people.publisher())
 
     page = client.get(CHANGELISTS["document"], {"_facets": "True", "doc_type__exact": "notice"})
 

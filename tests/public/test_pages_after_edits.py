@@ -12,7 +12,7 @@ from django.test import override_settings
 
 from core.models import Status
 from policies.models import DocumentRelation, DocumentType, RelationKind
-from tests import newsroom
+from tests import people
 from tests.factories import PolicyDocumentFactory, ZoneFactory
 
 pytestmark = pytest.mark.django_db
@@ -119,7 +119,7 @@ def test_a_staff_preview_of_a_draft_never_reaches_the_public(client):
     public_url = f"/policies/{document.slug}/"
     assert get(client, public_url).status_code == 404
 
-    staff = newsroom.client_for(newsroom.editor())
+    staff = people.client_for(people.editor())
     preview = staff.get(f"/admin/preview/policies/{document.slug}/")
     assert preview.status_code == 200
     assert "Notice on secret pilots" in preview.content.decode()

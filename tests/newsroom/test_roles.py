@@ -6,7 +6,7 @@ import pytest
 from django.contrib.auth.models import Group, User
 from django.core.management import call_command
 
-from tests import newsroom
+from tests import people
 
 pytestmark = pytest.mark.django_db
 
@@ -20,7 +20,7 @@ def _fast_hasher(settings):
 def _roles():
     # The migration made them; a browser test's flush in an earlier run of a reused test
     # database may have removed them, and this runs the migration's code again.
-    newsroom.ensure_roles()
+    people.ensure_roles()
 
 
 CONTENT = {
@@ -54,7 +54,7 @@ def test_the_migration_sets_exact_permissions_on_groups_that_drifted():
     Group.objects.get(name="Editors").permissions.clear()
     Group.objects.filter(name="Publishers").delete()
 
-    newsroom.ensure_roles()
+    people.ensure_roles()
 
     assert codenames("Editors") == expected(["add", "change", "view"], CONTENT) | RELEASES_VIEW
     assert "policies.publish_policydocument" in codenames("Publishers")

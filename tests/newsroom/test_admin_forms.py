@@ -9,7 +9,7 @@ from django.conf import settings
 from core.dates import DatePrecision
 from core.models import Status
 from policies.models import PolicyDocument
-from tests import newsroom
+from tests import people
 from tests.factories import (
     AuthorityFactory,
     BatchFactory,
@@ -23,7 +23,7 @@ pytestmark = pytest.mark.django_db
 
 
 def post_change(client, record, url, **changes):
-    data = newsroom.changeform_data(client.get(f"{url}{record.pk}/change/")) | changes
+    data = people.changeform_data(client.get(f"{url}{record.pk}/change/")) | changes
     return client.post(f"{url}{record.pk}/change/", data)
 
 
@@ -39,7 +39,7 @@ def post_change(client, record, url, **changes):
 )
 def test_one_date_box_reads_a_day_a_month_or_a_year(typed, stored, precision):
     zone = ZoneFactory(status=Status.DRAFT)
-    client = newsroom.client_for(newsroom.editor())
+    client = people.client_for(people.editor())
 
     response = post_change(client, zone, "/admin/zones/zone/", approved=typed)
 
@@ -51,7 +51,7 @@ def test_one_date_box_reads_a_day_a_month_or_a_year(typed, stored, precision):
 def test_the_date_box_shows_a_stored_date_at_its_precision():
     zone = ZoneFactory(approved_on=datetime.date(2019, 8, 1), approved_on_precision="month")
 
-    page = newsroom.client_for(newsroom.editor()).get(f"/admin/zones/zone/{zone.pk}/change/")
+    page = people.client_for(people.editor()).get(f"/admin/zones/zone/{zone.pk}/change/")
 
     assert 'name="approved" value="2019-08"' in page.text
 
@@ -68,7 +68,7 @@ def test_the_date_box_shows_a_stored_date_at_its_precision():
 )
 def test_an_unreadable_date_is_a_form_error(typed, message):
     zone = ZoneFactory(status=Status.DRAFT)
-    client = newsroom.client_for(newsroom.editor())
+    client = people.client_for(people.editor())
 
     response = post_change(client, zone, "/admin/zones/zone/", approved=typed)
 
@@ -78,7 +78,7 @@ def test_an_unreadable_date_is_a_form_error(typed, message):
 
 def test_a_document_published_before_it_was_written_is_a_form_error():
     document = PolicyDocumentFactory(status=Status.DRAFT)
-    client = newsroom.client_for(newsroom.editor())
+    client = people.client_for(people.editor())
 
     response = post_change(
         client,
@@ -94,7 +94,7 @@ def test_a_document_published_before_it_was_written_is_a_form_error():
 
 def test_a_document_cannot_supersede_itself():
     document = PolicyDocumentFactory(status=Status.DRAFT)
-    client = newsroom.client_for(newsroom.editor())
+    client = people.client_for(people.editor())
 
     response = post_change(
         client, document, "/admin/policies/policydocument/", superseded_by=str(document.pk)
@@ -109,7 +109,7 @@ def test_a_document_cannot_supersede_itself():
 )
 def test_a_malformed_document_number_is_a_form_error(number):
     document = PolicyDocumentFactory(status=Status.DRAFT)
-    client = newsroom.client_for(newsroom.editor())
+    client = people.client_for(people.editor())
 
     response = post_change(client, document, "/admin/policies/policydocument/", doc_number=number)
 
@@ -120,7 +120,7 @@ def test_a_malformed_document_number_is_a_form_error(number):
 
 def test_a_well_formed_document_number_is_saved():
     document = PolicyDocumentFactory(status=Status.DRAFT)
-    client = newsroom.client_for(newsroom.editor())
+    client = people.client_for(people.editor())
 
     response = post_change(
         client, document, "/admin/policies/policydocument/", doc_number="国发〔2017〕35号"
@@ -133,7 +133,7 @@ def test_a_well_formed_document_number_is_saved():
 def test_a_document_number_already_taken_is_a_form_error():
     PolicyDocumentFactory(doc_number="工信部科〔2021〕23号")
     document = PolicyDocumentFactory(status=Status.DRAFT)
-    client = newsroom.client_for(newsroom.editor())
+    client = people.client_for(people.editor())
 
     response = post_change(
         client, document, "/admin/policies/policydocument/", doc_number="工信部科〔2021〕23号"
@@ -146,7 +146,7 @@ def test_a_document_number_already_taken_is_a_form_error():
 def test_two_directives_for_one_zone_are_a_form_error_not_a_crash():
     directive = DirectiveFactory(document__status=Status.DRAFT)
     document = directive.document
-    client = newsroom.client_for(newsroom.editor())
+    client = people.client_for(people.editor())
 
     response = post_change(
         client,
@@ -167,7 +167,7 @@ def test_two_directives_for_one_zone_are_a_form_error_not_a_crash():
 def test_a_batch_of_another_program_is_a_form_error():
     zone = ZoneFactory(status=Status.DRAFT)
     other_batch = BatchFactory()
-    client = newsroom.client_for(newsroom.editor())
+    client = people.client_for(people.editor())
 
     response = post_change(client, zone, "/admin/zones/zone/", batch=str(other_batch.pk))
 
@@ -177,7 +177,7 @@ def test_a_batch_of_another_program_is_a_form_error():
 
 def test_a_new_record_starts_as_a_draft_whatever_is_posted():
     zone = ZoneFactory()
-    client = newsroom.client_for(newsroom.editor())
+    client = people.client_for(people.editor())
 
     client.post(
         "/admin/zones/zone/add/",
@@ -198,8 +198,8 @@ def test_search_finds_records_by_their_chinese_name():
     ZoneFactory(name_en="Valley", name_zh_hans="山谷")
     AuthorityFactory(name_en="Ministry of Industry", name_zh_hans="工业和信息化部")
 
-    zones = newsroom.client_for(newsroom.editor()).get("/admin/zones/zone/", {"q": "海港"})
-    authorities = newsroom.client_for(newsroom.editor("other")).get(
+    zones = people.client_for(people.editor()).get("/admin/zones/zone/", {"q": "海港"})
+    authorities = people.client_for(people.editor("other")).get(
         "/admin/zones/authority/", {"q": "信息化"}
     )
 
@@ -211,7 +211,7 @@ def test_search_finds_records_by_their_chinese_name():
     ("language", "words"), [("en", "e.g. 天津（滨海新区）"), ("zh-hans", "例如：天津（滨海新区）")]
 )
 def test_the_chinese_name_box_gives_a_chinese_example(language, words):
-    client = newsroom.client_for(newsroom.superuser())
+    client = people.client_for(people.superuser())
 
     form = (
         client.get("/admin/zones/zone/add/", HTTP_ACCEPT_LANGUAGE=language)

@@ -7,7 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from core.models import Status
 from core.text import render_markdown
-from tests import newsroom
+from tests import people
 from tests.factories import (
     AuthorityFactory,
     DirectiveFactory,
@@ -91,7 +91,7 @@ def hostile_register():
 
 def test_admin_pages_escape_every_field_in_both_languages(hostile_register):
     zone, document = hostile_register
-    client = newsroom.client_for(newsroom.publisher())
+    client = people.client_for(people.publisher())
     pages = [
         "/admin/",
         "/admin/zones/zone/",
@@ -119,7 +119,7 @@ def test_admin_pages_escape_every_field_in_both_languages(hostile_register):
 
 def test_bulk_confirmation_and_messages_escape_record_names(hostile_register):
     zone, _document = hostile_register
-    client = newsroom.client_for(newsroom.publisher())
+    client = people.client_for(people.publisher())
     selection = {"action": "withdraw_selected", "_selected_action": [zone.pk]}
 
     confirmation = client.post("/admin/zones/zone/", selection)
@@ -132,7 +132,7 @@ def test_bulk_confirmation_and_messages_escape_record_names(hostile_register):
 @pytest.mark.parametrize("language", ["en", "zh-hans"])
 def test_previews_and_public_pages_escape_and_sanitise(hostile_register, client, language):
     zone, document = hostile_register
-    staff = newsroom.client_for(newsroom.editor())
+    staff = people.client_for(people.editor())
     pages = [
         f"/admin/preview/zones/{zone.slug}/?language={language}",
         f"/admin/preview/policies/{document.slug}/?language={language}",
@@ -163,7 +163,7 @@ def test_markdown_bodies_keep_their_text_and_lose_their_script():
 
 def test_the_import_preview_escapes_hostile_cells():
     ZoneFactory(slug="target", program__slug="miit", province__slug="tianjin")
-    client = newsroom.client_for(newsroom.editor())
+    client = people.client_for(people.editor())
     content = (
         "slug,name_en,name_zh_hans,program,province\n"
         f'target,"{PAYLOADS["en"].replace(chr(34), chr(34) * 2)}",'
@@ -182,12 +182,12 @@ def test_the_import_preview_escapes_hostile_cells():
 
 def test_comments_show_as_text_on_the_change_form_the_log_and_the_index():
     zone = ZoneFactory(slug="commented-zone", status=Status.REVIEW)
-    editor = newsroom.editor()
-    client = newsroom.client_for(editor)
+    editor = people.editor()
+    client = people.client_for(editor)
     content_type = ContentType.objects.get_for_model(Zone)
     for payload in PAYLOADS.values():
         client.post(f"/admin/comments/{content_type.pk}/{zone.pk}/", {"text": payload})
-    publisher = newsroom.client_for(newsroom.publisher())
+    publisher = people.client_for(people.publisher())
 
     for url in [f"/admin/zones/zone/{zone.pk}/change/", "/admin/core/logevent/", "/admin/"]:
         response = publisher.get(url)

@@ -4,7 +4,7 @@ it and search engines are told to stay out."""
 import pytest
 
 from core.models import Status
-from tests import newsroom
+from tests import people
 from tests.factories import DirectiveFactory, PolicyDocumentFactory, ZoneFactory
 
 pytestmark = pytest.mark.django_db
@@ -21,7 +21,7 @@ def draft_document():
 
 
 def test_staff_see_a_draft_document_as_its_public_page_with_its_directives(draft_document):
-    response = newsroom.client_for(newsroom.editor()).get("/admin/preview/policies/draft-notice/")
+    response = people.client_for(people.editor()).get("/admin/preview/policies/draft-notice/")
 
     assert response.status_code == 200
     assert response.context["is_preview"] is True
@@ -41,7 +41,7 @@ def test_the_public_page_of_the_same_draft_is_not_found(draft_document, client):
 def test_a_preview_renders_in_chinese_on_request():
     ZoneFactory(slug="draft-zone", name_zh_hans="新港先导区", status=Status.DRAFT)
 
-    response = newsroom.client_for(newsroom.editor()).get(
+    response = people.client_for(people.editor()).get(
         "/admin/preview/zones/draft-zone/?language=zh-hans"
     )
 
@@ -58,10 +58,10 @@ def test_anonymous_visitors_are_sent_to_log_in(draft_document, client):
 
 
 @pytest.mark.parametrize(
-    "who", [newsroom.staff_without_permissions, lambda: newsroom.make_user("member", staff=False)]
+    "who", [people.staff_without_permissions, lambda: people.make_user("member", staff=False)]
 )
 def test_people_who_may_not_view_drafts_are_refused(draft_document, who):
-    response = newsroom.client_for(who()).get("/admin/preview/policies/draft-notice/")
+    response = people.client_for(who()).get("/admin/preview/policies/draft-notice/")
 
     assert response.status_code == 403
     assert "Draft notice" not in response.text
@@ -70,7 +70,7 @@ def test_people_who_may_not_view_drafts_are_refused(draft_document, who):
 def test_the_change_form_links_to_the_preview():
     zone = ZoneFactory(slug="draft-zone", status=Status.DRAFT)
 
-    page = newsroom.client_for(newsroom.editor()).get(f"/admin/zones/zone/{zone.pk}/change/")
+    page = people.client_for(people.editor()).get(f"/admin/zones/zone/{zone.pk}/change/")
 
     assert 'href="/admin/preview/zones/draft-zone/?language=en"' in page.text
     assert 'href="/admin/preview/zones/draft-zone/?language=zh-hans"' in page.text
@@ -78,7 +78,7 @@ def test_the_change_form_links_to_the_preview():
 
 
 def test_a_preview_costs_a_bounded_number_of_queries(draft_document, django_assert_max_num_queries):
-    client = newsroom.client_for(newsroom.editor())
+    client = people.client_for(people.editor())
     client.get("/admin/preview/policies/draft-notice/")
     for position in range(100, 130):
         DirectiveFactory(document=draft_document, position=position)

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from core.models import LogAction, LogEvent, Status
 from policies.demo import demo_load
-from tests import newsroom
+from tests import people
 from tests.factories import PolicyDocumentFactory, ZoneFactory
 
 pytestmark = pytest.mark.django_db
@@ -22,14 +22,14 @@ def walk(editor, publisher):
     document."""
     zone = ZoneFactory(name_en="Logged harbour")
     document = PolicyDocumentFactory(title_en="Logged notice", status=Status.REVIEW)
-    editor_client = newsroom.client_for(editor)
+    editor_client = people.client_for(editor)
     form = editor_client.get(f"/admin/zones/zone/{zone.pk}/change/")
     editor_client.post(
         f"/admin/zones/zone/{zone.pk}/change/",
-        newsroom.changeform_data(form) | {"summary_en": "Logged words."},
+        people.changeform_data(form) | {"summary_en": "Logged words."},
     )
     editor_client.post(f"/admin/zones/zone/{zone.pk}/workflow/submit/", CONFIRM)
-    publisher_client = newsroom.client_for(publisher)
+    publisher_client = people.client_for(publisher)
     publisher_client.post(
         f"/admin/zones/zone/{zone.pk}/workflow/request_changes/",
         CONFIRM | {"reason": "Add a source."},
@@ -41,7 +41,7 @@ def walk(editor, publisher):
 
 
 def test_every_step_of_the_walk_is_logged_with_who_and_which_record():
-    editor, publisher = newsroom.editor(), newsroom.publisher()
+    editor, publisher = people.editor(), people.publisher()
     zone, document = walk(editor, publisher)
 
     lines = [
@@ -58,12 +58,12 @@ def test_every_step_of_the_walk_is_logged_with_who_and_which_record():
 
 
 def test_the_log_page_filters_by_person_action_kind_and_date():
-    editor, publisher = newsroom.editor(), newsroom.publisher()
+    editor, publisher = people.editor(), people.publisher()
     walk(editor, publisher)
     LogEvent.objects.filter(action=LogAction.PUBLISHED).update(
         at=timezone.now() - datetime.timedelta(days=40)
     )
-    client = newsroom.client_for(editor)
+    client = people.client_for(editor)
 
     def shown(**query):
         page = client.get(LOG, query)
@@ -83,22 +83,22 @@ def test_the_log_page_filters_by_person_action_kind_and_date():
 
 
 def test_the_log_is_read_only_and_closed_to_outsiders():
-    walk(newsroom.editor(), newsroom.publisher())
+    walk(people.editor(), people.publisher())
     event = LogEvent.objects.first()
-    superuser = newsroom.client_for(newsroom.superuser())
+    superuser = people.client_for(people.superuser())
 
     assert superuser.get(f"{LOG}add/").status_code == 403
     superuser.post(f"{LOG}{event.pk}/delete/", {"post": "yes"})
     assert LogEvent.objects.filter(pk=event.pk).exists()
-    assert newsroom.client_for(newsroom.staff_without_permissions()).get(LOG).status_code == 403
+    assert people.client_for(people.staff_without_permissions()).get(LOG).status_code == 403
 
 
 def test_recent_changes_read_the_log_and_leave_out_the_demo_loader():
     demo_load()
-    editor, publisher = newsroom.editor(), newsroom.publisher()
+    editor, publisher = people.editor(), people.publisher()
     walk(editor, publisher)
 
-    board = newsroom.client_for(editor).get("/admin/").context["newsroom"]
+    board = people.client_for(editor).get("/admin/").context["newsroom"]
 
     assert [(item.label, str(item.kind)) for item in board["recent_changes"]] == [
         ("Logged notice", "published"),

@@ -17,7 +17,7 @@ from core.services import (
     working_copy_request_changes,
     working_copy_save,
 )
-from tests import newsroom
+from tests import people
 from tests.core.test_settings import run_django
 from tests.factories import ZoneFactory
 
@@ -54,10 +54,10 @@ def sent_to(address):
 
 
 def test_a_submission_e_mails_every_publisher_and_no_editor(send_on_commit, settings):
-    editor = with_email(newsroom.editor())
-    other_editor = with_email(newsroom.editor("other-editor"))
-    first = with_email(newsroom.publisher("first-publisher"))
-    second = with_email(newsroom.publisher("second-publisher"))
+    editor = with_email(people.editor())
+    other_editor = with_email(people.editor("other-editor"))
+    first = with_email(people.publisher("first-publisher"))
+    second = with_email(people.publisher("second-publisher"))
     zone = ZoneFactory(status=Status.DRAFT, name_en="Harbour Zone", name_zh_hans="港口先导区")
 
     send_on_commit(record_submit, record=zone, user=editor)
@@ -72,10 +72,10 @@ def test_a_submission_e_mails_every_publisher_and_no_editor(send_on_commit, sett
 
 
 def test_a_record_name_with_a_line_break_still_makes_a_one_line_subject(send_on_commit):
-    with_email(newsroom.publisher())
+    with_email(people.publisher())
     zone = ZoneFactory(status=Status.DRAFT, name_en="Harbour\r\nZone", name_zh_hans="港口\n先导区")
 
-    send_on_commit(record_submit, record=zone, user=newsroom.editor())
+    send_on_commit(record_submit, record=zone, user=people.editor())
 
     (message,) = mail.outbox
     assert message.subject == "Submitted for review: Harbour Zone / 提交审核：港口 先导区"
@@ -83,8 +83,8 @@ def test_a_record_name_with_a_line_break_still_makes_a_one_line_subject(send_on_
 
 
 def test_notices_wait_for_the_commit(django_capture_on_commit_callbacks):
-    editor = newsroom.editor()
-    with_email(newsroom.publisher())
+    editor = people.editor()
+    with_email(people.publisher())
     zone = ZoneFactory(status=Status.DRAFT)
 
     with django_capture_on_commit_callbacks() as waiting:
@@ -98,8 +98,8 @@ def test_notices_wait_for_the_commit(django_capture_on_commit_callbacks):
 
 
 def test_publishing_tells_the_editor_who_submitted_with_a_link_to_the_record(send_on_commit):
-    editor = with_email(newsroom.editor())
-    publisher = with_email(newsroom.publisher())
+    editor = with_email(people.editor())
+    publisher = with_email(people.publisher())
     zone = changed_live_zone(editor)
     send_on_commit(record_submit, record=zone, user=editor)
     mail.outbox.clear()
@@ -117,8 +117,8 @@ def test_publishing_tells_the_editor_who_submitted_with_a_link_to_the_record(sen
 
 
 def test_sending_back_tells_the_editor_the_reason(send_on_commit):
-    editor = with_email(newsroom.editor())
-    publisher = with_email(newsroom.publisher())
+    editor = with_email(people.editor())
+    publisher = with_email(people.publisher())
     zone = changed_live_zone(editor)
     send_on_commit(record_submit, record=zone, user=editor)
     mail.outbox.clear()
@@ -137,8 +137,8 @@ def test_sending_back_tells_the_editor_the_reason(send_on_commit):
 
 
 def test_scheduling_tells_the_editor_when_in_the_site_time_zone(send_on_commit):
-    editor = with_email(newsroom.editor())
-    publisher = newsroom.publisher()
+    editor = with_email(people.editor())
+    publisher = people.publisher()
     zone = changed_live_zone(editor)
     send_on_commit(record_submit, record=zone, user=editor)
     moment = timezone.now().replace(microsecond=0) + datetime.timedelta(days=1)
@@ -152,9 +152,9 @@ def test_scheduling_tells_the_editor_when_in_the_site_time_zone(send_on_commit):
 
 
 def test_nobody_hears_of_their_own_step_or_of_a_step_nobody_asked_for(send_on_commit):
-    publisher = with_email(newsroom.publisher())
-    with_email(newsroom.publisher("colleague"))
-    editor = with_email(newsroom.editor())
+    publisher = with_email(people.publisher())
+    with_email(people.publisher("colleague"))
+    editor = with_email(people.editor())
     zone = ZoneFactory(status=Status.DRAFT)
 
     send_on_commit(record_submit, record=zone, user=publisher)
@@ -172,9 +172,9 @@ def test_nobody_hears_of_their_own_step_or_of_a_step_nobody_asked_for(send_on_co
 
 
 def test_turning_notices_off_on_my_notices_stops_them(send_on_commit):
-    editor = newsroom.editor()
-    publisher = with_email(newsroom.publisher())
-    client = newsroom.client_for(publisher)
+    editor = people.editor()
+    publisher = with_email(people.publisher())
+    client = people.client_for(publisher)
 
     page = client.get("/admin/")
     assert 'href="/admin/notices/"' in page.text
@@ -191,20 +191,20 @@ def test_turning_notices_off_on_my_notices_stops_them(send_on_commit):
 
 
 def test_my_notices_sets_the_address_notices_go_to_and_refuses_a_bad_one(send_on_commit):
-    publisher = newsroom.publisher()
-    client = newsroom.client_for(publisher)
+    publisher = people.publisher()
+    client = people.client_for(publisher)
 
     refused = client.post("/admin/notices/", {"email": "not an address", "email_notices": "on"})
     assert refused.status_code == 200
     assert "Enter a valid email address." in refused.text
     client.post("/admin/notices/", {"email": "desk@newsroom.example", "email_notices": "on"})
 
-    send_on_commit(record_submit, record=ZoneFactory(status=Status.DRAFT), user=newsroom.editor())
+    send_on_commit(record_submit, record=ZoneFactory(status=Status.DRAFT), user=people.editor())
     assert [message.to for message in mail.outbox] == [["desk@newsroom.example"]]
 
 
 def test_my_notices_speaks_chinese():
-    client = newsroom.client_for(newsroom.editor())
+    client = people.client_for(people.editor())
     client.cookies["django_language"] = "zh-hans"
 
     page = client.get("/admin/notices/", headers={"accept-language": "zh-hans"})
@@ -228,10 +228,10 @@ def test_a_mail_server_that_is_down_leaves_the_step_done_and_logs_it(
             "OPTIONS": {"host": "127.0.0.1", "port": closed_port(), "timeout": 2},
         }
     }
-    with_email(newsroom.publisher())
+    with_email(people.publisher())
     zone = ZoneFactory(status=Status.DRAFT)
 
-    send_on_commit(record_submit, record=zone, user=newsroom.editor())
+    send_on_commit(record_submit, record=zone, user=people.editor())
 
     zone.refresh_from_db()
     assert zone.status == Status.REVIEW

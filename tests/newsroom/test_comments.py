@@ -6,7 +6,7 @@ from django.contrib.contenttypes.models import ContentType
 
 from core.models import Comment, LogAction, LogEvent, Status
 from core.services import working_copy_save
-from tests import newsroom
+from tests import people
 from tests.factories import PolicyDocumentFactory, ZoneFactory
 from zones.models import Zone
 
@@ -24,11 +24,11 @@ def change_url(zone):
 
 def test_the_thread_shows_on_the_change_form_oldest_first_with_who_wrote_it():
     zone = ZoneFactory(status=Status.PUBLISHED)
-    editor, publisher = newsroom.editor(), newsroom.publisher()
-    newsroom.client_for(editor).post(comment_url(zone), {"text": "First: is the date right?"})
-    newsroom.client_for(publisher).post(comment_url(zone), {"text": "Second: cite the notice."})
+    editor, publisher = people.editor(), people.publisher()
+    people.client_for(editor).post(comment_url(zone), {"text": "First: is the date right?"})
+    people.client_for(publisher).post(comment_url(zone), {"text": "Second: cite the notice."})
 
-    page = newsroom.client_for(editor).get(change_url(zone)).text
+    page = people.client_for(editor).get(change_url(zone)).text
 
     thread = page[page.index('id="comments"') :]
     assert thread.index("First: is the date right?") < thread.index("Second: cite the notice.")
@@ -39,7 +39,7 @@ def test_the_thread_shows_on_the_change_form_oldest_first_with_who_wrote_it():
 
 def test_a_comment_goes_back_to_the_change_form_and_into_the_newsroom_log():
     zone = ZoneFactory(status=Status.DRAFT)
-    client = newsroom.client_for(newsroom.editor())
+    client = people.client_for(people.editor())
 
     response = client.post(comment_url(zone), {"text": "Added the source."})
 
@@ -56,10 +56,10 @@ def test_a_comment_goes_back_to_the_change_form_and_into_the_newsroom_log():
 def test_the_thread_belongs_to_the_record_and_survives_its_working_copy():
     zone = ZoneFactory(status=Status.PUBLISHED)
     other = ZoneFactory(status=Status.PUBLISHED)
-    editor = newsroom.editor()
+    editor = people.editor()
     zone.summary_en = "Next words"
     working_copy_save(record=zone, user=editor, expected_version=None)
-    client = newsroom.client_for(editor)
+    client = people.client_for(editor)
     client.post(comment_url(zone), {"text": "Changed the summary."})
 
     on_working_copy = client.get(change_url(zone)).text
@@ -71,7 +71,7 @@ def test_the_thread_belongs_to_the_record_and_survives_its_working_copy():
 
 def test_an_empty_or_overlong_comment_is_refused_with_a_message_not_an_error():
     zone = ZoneFactory(status=Status.DRAFT)
-    client = newsroom.client_for(newsroom.editor())
+    client = people.client_for(people.editor())
 
     empty = client.post(comment_url(zone), {"text": "   "}, follow=True)
     overlong = client.post(comment_url(zone), {"text": "x" * 2001}, follow=True)
@@ -84,7 +84,7 @@ def test_an_empty_or_overlong_comment_is_refused_with_a_message_not_an_error():
 
 def test_comments_to_an_unknown_record_or_by_get_are_refused_cleanly():
     zone = ZoneFactory(status=Status.DRAFT)
-    client = newsroom.client_for(newsroom.editor())
+    client = people.client_for(people.editor())
     zone_type = ContentType.objects.get_for_model(Zone)
     user_type = ContentType.objects.get(app_label="auth", model="user")
 
@@ -101,9 +101,9 @@ def test_comments_to_an_unknown_record_or_by_get_are_refused_cleanly():
 
 def test_who_may_only_view_a_record_sees_the_thread_but_cannot_add_to_it():
     document = PolicyDocumentFactory(status=Status.REVIEW)
-    newsroom.client_for(newsroom.publisher()).post(comment_url(document), {"text": "Seen."})
-    viewer = newsroom.make_user("viewer", codenames=["view_policydocument"])
-    client = newsroom.client_for(viewer)
+    people.client_for(people.publisher()).post(comment_url(document), {"text": "Seen."})
+    viewer = people.make_user("viewer", codenames=["view_policydocument"])
+    client = people.client_for(viewer)
 
     page = client.get(f"/admin/policies/policydocument/{document.pk}/change/").text
     refused = client.post(comment_url(document), {"text": "Let me in."})

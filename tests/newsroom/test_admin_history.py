@@ -5,7 +5,7 @@ import pytest
 
 from core.models import Status
 from policies.models import PolicyDocument
-from tests import newsroom
+from tests import people
 from tests.factories import (
     AuthorityFactory,
     DirectiveFactory,
@@ -25,7 +25,7 @@ LONG_EN = (
 
 def save_through_admin(client, record, url, **changes):
     form = client.get(f"{url}{record.pk}/change/")
-    data = newsroom.changeform_data(form)
+    data = people.changeform_data(form)
     for name, value in changes.items():
         if value is None:
             data.pop(name, None)
@@ -39,8 +39,8 @@ def save_through_admin(client, record, url, **changes):
 @pytest.fixture
 def edited_document():
     """A document an editor created, then changed: its title, authorities and a directive."""
-    editor = newsroom.editor()
-    client = newsroom.client_for(editor)
+    editor = people.editor()
+    client = people.client_for(editor)
     old_authority = AuthorityFactory(name_en="Old Ministry")
     new_authority = AuthorityFactory(name_en="New Ministry")
     document = PolicyDocumentFactory(
@@ -143,8 +143,8 @@ def test_a_publishers_revert_of_a_live_record_waits_as_its_next_version_until_pu
     zone = ZoneFactory(name_en="First name", status=Status.PUBLISHED)
     zone.name_en = "Second name"
     zone.save()
-    publisher = newsroom.publisher()
-    client = newsroom.client_for(publisher)
+    publisher = people.publisher()
+    client = people.client_for(publisher)
 
     client.post(f"/admin/zones/zone/{zone.pk}/history/1/revert/", {"expected_version": 2})
 
@@ -162,7 +162,7 @@ def test_a_revert_based_on_an_old_version_is_refused():
     zone = ZoneFactory(name_en="First name", status=Status.DRAFT)
     zone.name_en = "Second name"
     zone.save()
-    client = newsroom.client_for(newsroom.editor())
+    client = people.client_for(people.editor())
 
     page = client.post(
         f"/admin/zones/zone/{zone.pk}/history/1/revert/", {"expected_version": 1}, follow=True
@@ -174,7 +174,7 @@ def test_a_revert_based_on_an_old_version_is_refused():
 
 def test_focus_area_changes_are_recorded_and_shown():
     zone = ZoneFactory(status=Status.DRAFT, focus_areas=[FocusAreaFactory(name_en="Smart port")])
-    client = newsroom.client_for(newsroom.editor())
+    client = people.client_for(people.editor())
     healthcare = FocusAreaFactory(name_en="Healthcare")
 
     save_through_admin(client, zone, "/admin/zones/zone/", focus_areas=[str(healthcare.pk)])
@@ -187,12 +187,12 @@ def test_focus_area_changes_are_recorded_and_shown():
 def test_a_directive_changed_on_its_own_shows_in_its_documents_history():
     directive = DirectiveFactory(text_en="Build a port.", document__status=Status.DRAFT)
     document = directive.document
-    client = newsroom.client_for(newsroom.editor())
+    client = people.client_for(people.editor())
     save_through_admin(client, document, "/admin/policies/policydocument/", summary_en="Now")
     form = client.get(f"/admin/policies/directive/{directive.pk}/change/")
     client.post(
         f"/admin/policies/directive/{directive.pk}/change/",
-        newsroom.changeform_data(form) | {"text_en": "Build a smart port."},
+        people.changeform_data(form) | {"text_en": "Build a smart port."},
     )
 
     page = client.get(f"/admin/policies/policydocument/{document.pk}/history/compare/?old=1")
@@ -255,7 +255,7 @@ def test_a_revert_brings_the_documents_directives_back_as_they_were(edited_docum
 
 def test_compare_with_live_on_a_record_with_a_working_copy_shows_the_waiting_changes():
     zone = ZoneFactory(name_en="Live name", summary_en="Live summary", status=Status.PUBLISHED)
-    client = newsroom.client_for(newsroom.editor())
+    client = people.client_for(people.editor())
     save_through_admin(client, zone, "/admin/zones/zone/", name_en="Next name")
 
     form = client.get(f"/admin/zones/zone/{zone.pk}/change/")
@@ -275,7 +275,7 @@ def test_compare_with_live_on_a_record_with_a_working_copy_shows_the_waiting_cha
 def test_any_version_compares_with_the_working_copy_including_its_parts():
     directive = DirectiveFactory(text_en="Build a port.", document__status=Status.PUBLISHED)
     document = directive.document
-    client = newsroom.client_for(newsroom.editor())
+    client = people.client_for(people.editor())
     save_through_admin(
         client,
         document,
@@ -296,7 +296,7 @@ def test_a_never_published_draft_offers_no_compare_with_live():
     zone = ZoneFactory(name_en="First name", status=Status.DRAFT)
     zone.name_en = "Second name"
     zone.save()
-    client = newsroom.client_for(newsroom.editor())
+    client = people.client_for(people.editor())
 
     history = client.get(f"/admin/zones/zone/{zone.pk}/history/")
     page = client.get(f"/admin/zones/zone/{zone.pk}/history/compare/?old=1&new=live")

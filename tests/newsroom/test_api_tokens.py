@@ -7,12 +7,12 @@ from django.db import connection
 from rest_framework.authtoken.models import Token
 
 from newsroom.tokens import token_issue
-from tests import newsroom
+from tests import people
 
 
 @pytest.mark.django_db(transaction=True)
 def test_a_double_click_on_issue_leaves_one_working_token_and_no_error():
-    editor = newsroom.editor("double-clicker")
+    editor = people.editor("double-clicker")
     failures, barrier = [], threading.Barrier(4)
 
     def click():
