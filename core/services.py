@@ -13,7 +13,8 @@ The rules, in one place:
   changes go to it, so the form always shows the next version.
 - A save based on an older version than the stored one is refused, and nothing is written.
 - Whoever may change a record may comment on it. Submissions, publications and send-backs are
-  announced by e-mail once they commit (``newsroom.notices``, called from ``log_event``).
+  announced by e-mail once they commit: ``log_event`` saves the step, and ``newsroom.notices``
+  hears of each saved log event.
 """
 
 import copy

@@ -51,6 +51,8 @@ def send_after_commit(sender, instance: LogEvent, created: bool, **kwargs) -> No
     Connected to ``post_save`` of :class:`LogEvent` (``newsroom.apps``): the publishing services
     log each step, and the newsroom decides whom to tell."""
     event = instance
+    if kwargs.get("raw"):
+        return  # loaddata: a fixture's log, not a step taken now
     if created and event.action in TO_PUBLISHERS | TO_SUBMITTER:
         # robust: whatever goes wrong in a notice is logged, and the committed change's
         # response is sent as usual.
