@@ -167,6 +167,7 @@ class PolicyListView(FilteredListView):
 class PolicyDetailView(AsOfMixin, DetailView):
     """One document. Subclassed by the admin's preview, which widens ``get_queryset``."""
 
+    model = PolicyDocument
     template_name = "policies/policy_detail.html"
     context_object_name = "document"
     # A past version, and the page of the document's relations.

@@ -73,12 +73,13 @@ def withdrawn_response(request, model, slug: str):
 
 class AsOfMixin:
     """For a record's public page: ``?as_of=`` reads a past version, and a withdrawn record's
-    address answers 410 with its versions. Previews are left alone."""
+    address answers 410 with its versions. Previews are left alone. The view names its
+    ``model``."""
 
     def get(self, request, *args, **kwargs):
         if getattr(self, "preview", False):
             return super().get(request, *args, **kwargs)
-        model = self.get_queryset().model
+        model = self.model
         if "as_of" in request.GET:
             return as_of_response(request, model, kwargs["slug"], request.GET["as_of"])
         try:

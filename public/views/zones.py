@@ -49,6 +49,7 @@ class ZoneListView(FilteredListView):
 class ZoneDetailView(AsOfMixin, DetailView):
     """One zone. Subclassed by the admin's preview, which widens ``get_queryset``."""
 
+    model = Zone
     template_name = "zones/zone_detail.html"
     context_object_name = "zone"
     query_parameters = ("as_of",)
