@@ -201,7 +201,7 @@ class PolicyDetailView(AsOfMixin, DetailView):
                 "pk",
             )
         )
-        page = Paginator(relations, RELATIONS_PER_PAGE).get_page(self.request.GET.get("page"))
+        page = first_read_once(relations, self.request.GET.get("page"))
         rows = [
             (INVERSE_RELATION[relation.kind], relation.from_document, relation.note)
             if relation.incoming
@@ -228,6 +228,23 @@ class PolicyDetailView(AsOfMixin, DetailView):
             feed_query="",
             **kwargs,
         )
+
+
+# The relations a document's page lists at once; more are a page away (?page=2).
+RELATIONS_PER_PAGE = 20
+
+
+def first_read_once(relations, number):
+    """The page ``number`` of ``relations``. Page one, which most readers see, is read as one
+    query of a row more than fits: most documents have no more, and need no count."""
+    paginator = Paginator(relations, RELATIONS_PER_PAGE)
+    if number not in (None, "", "1"):
+        return paginator.get_page(number)
+    first = list(relations[: RELATIONS_PER_PAGE + 1])
+    if len(first) <= RELATIONS_PER_PAGE:
+        return Paginator(first, RELATIONS_PER_PAGE).page(1)
+    # More pages: the total is counted when the page links ask for it.
+    return paginator._get_page(first[:RELATIONS_PER_PAGE], 1, paginator)
 
 
 # How many of each zone's newest documents are candidates for "other documents about the
@@ -265,10 +282,6 @@ def documents_sharing_zones(document, zone_ids: list[int], count: int = 6):
         .annotate(shared=Count("zones", filter=Q(zones__in=zone_ids)))
         .order_by(*order)
     )
-
-
-# The relations a document's page lists at once; more are a page away (?page=2).
-RELATIONS_PER_PAGE = 20
 
 
 INVERSE_RELATION = {
