@@ -1,6 +1,6 @@
 """The zones side of the public site: the zones list and map, a zone, focus areas, programs."""
 
-from django.db.models import Count, F, Prefetch
+from django.db.models import Count, F, Prefetch, Q
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView
 
@@ -77,15 +77,7 @@ class ZoneDetailView(AsOfMixin, DetailView):
         documents = zone.documents.published()
         document_count = documents.count()
         documents = latest_in_date_order(documents.for_listing(), "issued_on", "slug")
-        focus_area_ids = [area.pk for area in zone.focus_areas.all()]
-        shared = (
-            Zone.objects.published()
-            .exclude(pk=zone.pk)
-            .filter(focus_areas__in=focus_area_ids)
-            .annotate(shared_count=Count("focus_areas"))
-            .select_related("program")
-            .order_by("-shared_count", *by_name())[:6]
-        )
+        shared = zones_sharing_focus_areas(zone, [area.pk for area in zone.focus_areas.all()])
         namesakes = []
         if zone.city_en:
             namesakes = (
@@ -109,6 +101,30 @@ class ZoneDetailView(AsOfMixin, DetailView):
             feed_query=f"zone={zone.slug}",
             **kwargs,
         )
+
+
+def zones_sharing_focus_areas(zone, focus_area_ids: list[int], count: int = 6):
+    """Public zones that share the most of ``focus_area_ids`` with ``zone``, by name among
+    equals: ranked by id and name alone (a thousand zones may share one), then only the few
+    shown are read whole."""
+    if not focus_area_ids:
+        return []
+    order = ("-shared_count", *by_name())
+    ranked = (
+        Zone.objects.published()
+        .exclude(pk=zone.pk)
+        .filter(focus_areas__in=focus_area_ids)
+        .values("pk")
+        .annotate(shared_count=Count("focus_areas"))
+        .order_by(*order)
+        .values("pk")[:count]
+    )
+    return (
+        Zone.objects.filter(pk__in=ranked)
+        .annotate(shared_count=Count("focus_areas", filter=Q(focus_areas__in=focus_area_ids)))
+        .select_related("program")
+        .order_by(*order)
+    )
 
 
 # How many directives and documents a zone's page lists before "and N more".

@@ -314,6 +314,36 @@ def test_related_zones_name_the_same_city_in_the_other_program_but_never_a_draft
     assert all(zone.slug != "most-chengdu" for zone in related)
 
 
+def test_related_zones_share_the_most_focus_areas_first_then_go_by_name(client):
+    areas = FocusAreaFactory.create_batch(3)
+    ZoneFactory(slug="home", name_en="Home", city_en="Elsewhere", focus_areas=areas)
+    ZoneFactory(slug="two-b", name_en="Beta", focus_areas=areas[:2])
+    ZoneFactory(slug="two-a", name_en="alpha", focus_areas=areas[1:])
+    ZoneFactory(slug="one", name_en="Aardvark", focus_areas=areas[:1])
+    ZoneFactory(slug="elsewhere", name_en="Elsewhere", focus_areas=[FocusAreaFactory()])
+    ZoneFactory(slug="hidden", name_en="Hidden", status=Status.DRAFT, focus_areas=areas)
+
+    response = client.get("/zones/home/")
+
+    related = response.context["related_zones"]
+    assert [(zone.slug, zone.shared_count) for zone in related] == [
+        ("two-a", 2),
+        ("two-b", 2),
+        ("one", 1),
+    ]
+    assert "2 shared focus areas" in response.text
+
+
+def test_a_zone_without_focus_areas_has_no_related_zones(client):
+    ZoneFactory(slug="bare", focus_areas=[])
+    ZoneFactory(slug="other", focus_areas=[FocusAreaFactory()])
+
+    response = client.get("/zones/bare/")
+
+    assert response.status_code == 200
+    assert list(response.context["related_zones"]) == []
+
+
 def test_a_draft_zone_and_a_zone_of_a_draft_program_are_not_found(client, demo):
     hidden_program = ProgramFactory(status=Status.DRAFT)
     ZoneFactory(slug="in-hidden-program", program=hidden_program)
