@@ -13,13 +13,23 @@ from zones.models import Zone
 pytestmark = pytest.mark.django_db
 
 
+def two_editors_open(url):
+    """Two editors, each signed in, each with the change form at ``url`` as they opened it:
+    their clients, then the forms they would post back unchanged."""
+    first = people.client_for(people.editor("first"))
+    second = people.client_for(people.editor("second"))
+    return (
+        first,
+        second,
+        people.changeform_data(first.get(url)),
+        people.changeform_data(second.get(url)),
+    )
+
+
 def test_the_second_of_two_saves_is_refused_and_shows_what_the_first_changed():
     zone = ZoneFactory(name_en="Harbour", summary_en="Original summary", status=Status.DRAFT)
     url = f"/admin/zones/zone/{zone.pk}/change/"
-    first = people.client_for(people.editor("first"))
-    second = people.client_for(people.editor("second"))
-    first_form = people.changeform_data(first.get(url))
-    second_form = people.changeform_data(second.get(url))
+    first, second, first_form, second_form = two_editors_open(url)
     assert first_form["expected_version"] == second_form["expected_version"] == "1"
 
     first.post(url, first_form | {"summary_en": "First editor's summary"})
@@ -42,10 +52,7 @@ def test_a_stale_save_of_a_document_lists_directives_changed_meanwhile():
     directive = DirectiveFactory(text_en="Build a port.", document__status=Status.DRAFT)
     document = directive.document
     url = f"/admin/policies/policydocument/{document.pk}/change/"
-    first = people.client_for(people.editor("first"))
-    second = people.client_for(people.editor("second"))
-    first_form = people.changeform_data(first.get(url))
-    second_form = people.changeform_data(second.get(url))
+    first, second, first_form, second_form = two_editors_open(url)
 
     first.post(url, first_form | {"directives-0-text_en": "Build a smart port."})
     refused = second.post(url, second_form | {"summary_en": "Mine"})
@@ -81,10 +88,7 @@ def test_the_change_form_carries_the_version_it_shows():
 def test_a_refused_save_of_a_working_copy_keeps_the_typed_text_beside_the_newer_version():
     zone = ZoneFactory(name_en="Harbour", summary_en="Live summary", status=Status.PUBLISHED)
     url = f"/admin/zones/zone/{zone.pk}/change/"
-    first = people.client_for(people.editor("first"))
-    second = people.client_for(people.editor("second"))
-    first_form = people.changeform_data(first.get(url))
-    second_form = people.changeform_data(second.get(url))
+    first, second, first_form, second_form = two_editors_open(url)
 
     first.post(url, first_form | {"summary_en": "The first editor's summary"})
     refused = second.post(
@@ -111,10 +115,7 @@ def test_a_refused_save_of_a_working_copy_keeps_the_typed_text_beside_the_newer_
 def test_after_a_refused_save_saving_again_keeps_the_typed_text():
     zone = ZoneFactory(summary_en="Original summary", status=Status.DRAFT)
     url = f"/admin/zones/zone/{zone.pk}/change/"
-    first = people.client_for(people.editor("first"))
-    second = people.client_for(people.editor("second"))
-    first_form = people.changeform_data(first.get(url))
-    second_form = people.changeform_data(second.get(url))
+    first, second, first_form, second_form = two_editors_open(url)
     first.post(url, first_form | {"summary_en": "First"})
     refused = second.post(url, second_form | {"summary_en": "Second, with both in view"})
 
@@ -127,10 +128,7 @@ def test_after_a_refused_save_saving_again_keeps_the_typed_text():
 def test_after_a_refused_save_fields_the_editor_left_alone_take_the_saved_values():
     zone = ZoneFactory(name_en="Harbour", summary_en="Original summary", status=Status.DRAFT)
     url = f"/admin/zones/zone/{zone.pk}/change/"
-    first = people.client_for(people.editor("first"))
-    second = people.client_for(people.editor("second"))
-    first_form = people.changeform_data(first.get(url))
-    second_form = people.changeform_data(second.get(url))
+    first, second, first_form, second_form = two_editors_open(url)
     first.post(url, first_form | {"summary_en": "First editor's summary"})
 
     refused = second.post(url, second_form | {"name_en": "Haven"})
@@ -150,10 +148,7 @@ def test_after_a_refused_save_fields_the_editor_left_alone_take_the_saved_values
 def test_a_document_refused_and_saved_again_keeps_both_editors_changes():
     document = PolicyDocumentFactory(title_en="Old title", summary_en="Old", status=Status.DRAFT)
     url = f"/admin/policies/policydocument/{document.pk}/change/"
-    first = people.client_for(people.editor("first"))
-    second = people.client_for(people.editor("second"))
-    first_form = people.changeform_data(first.get(url))
-    second_form = people.changeform_data(second.get(url))
+    first, second, first_form, second_form = two_editors_open(url)
     first.post(url, first_form | {"summary_en": "First editor's summary"})
 
     refused = second.post(url, second_form | {"title_en": "Second editor's title"})
