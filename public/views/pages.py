@@ -12,6 +12,22 @@ from django.views.generic import ListView
 from core.filters import chinese_active
 from core.search import CappedCountPaginator
 
+# A facet lists this many options, the most results first, and every selected one; the rest,
+# each with fewer results, are reached by narrowing the list or searching.
+SHOWN_OPTIONS = 40
+
+
+class ShownOptions(list):
+    """A facet's options as the form lists them, with ``hidden``: how many more there are."""
+
+    def __init__(self, options):
+        super().__init__(
+            option
+            for number, option in enumerate(options)
+            if number < SHOWN_OPTIONS or option.selected
+        )
+        self.hidden = len(options) - len(self)
+
 
 def by_name(field_en: str = "name_en", field_pinyin: str = "name_pinyin") -> list:
     """Alphabetical order for the reader: by pinyin in Chinese, case-blind English otherwise."""
@@ -59,8 +75,9 @@ class FilteredListView(ListView):
     def searching(self) -> bool:
         return bool(self.filterset.is_valid() and self.filterset.form.cleaned_data.get("q"))
 
-    def facet_counts(self) -> dict:
-        return self.facet_filterset().facet_counts()
+    def facet_counts(self) -> dict[str, ShownOptions]:
+        counts = self.facet_filterset().facet_counts()
+        return {name: ShownOptions(options) for name, options in counts.items()}
 
     # -- the list ----------------------------------------------------------------------------
 

@@ -1,5 +1,7 @@
 """The documents side of the public site, the home page and the combined search."""
 
+from dataclasses import dataclass
+
 from django.core.paginator import Paginator
 from django.db.models import Case, Count, F, Q, When
 from django.utils import timezone
@@ -9,7 +11,7 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import DetailView, TemplateView
 
 from core.charts import PALETTE, Series, stacked_bar_chart
-from core.dates import counts_by_year, period_counts
+from core.dates import PeriodCount, counts_by_year, period_counts
 from core.filters import chinese_active
 from core.models import Status
 from core.search import (
@@ -156,12 +158,41 @@ class PolicyListView(FilteredListView):
             context["object_list"], normalise_query(q or ""), {"title": True, "summary": False}
         )
         context["query"] = q
-        context["issued_periods"] = counts_by_year(self.issued_counts())
+        periods = counts_by_year(self.issued_counts())
+        context["issued_periods"] = period_links(self.request.GET, periods)
         return context
 
     def issued_counts(self) -> list[tuple[str, int]]:
         """The date facet's counts, as /api/v1/policies/facets/?bucket=month gives them."""
         return self.facet_filterset().issued_counts("month")
+
+
+@dataclass(frozen=True)
+class PeriodLink:
+    """A year or a month of the date facet as the form links it: the current filters with the
+    period's date range, from the first page."""
+
+    period: PeriodCount
+    href: str
+    current: bool
+    months: tuple["PeriodLink", ...] = ()
+
+
+def period_links(query, periods: list[PeriodCount]) -> list[PeriodLink]:
+    """The links of ``periods`` (years with their months) from the request's ``query``, as
+    ``{% querystring issued_after=… issued_before=… page=None %}`` writes them."""
+    after, before = query.get("issued_after"), query.get("issued_before")
+    base = query.copy()
+    base.pop("page", None)
+
+    def link(period: PeriodCount) -> PeriodLink:
+        first, last = period.first_day, period.last_day
+        base["issued_after"], base["issued_before"] = first, last
+        href = f"?{base.urlencode()}"
+        months = tuple(link(month) for month in period.months)
+        return PeriodLink(period, href, (after, before) == (first, last), months)
+
+    return [link(period) for period in periods]
 
 
 class PolicyDetailView(AsOfMixin, DetailView):

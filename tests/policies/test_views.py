@@ -107,6 +107,39 @@ def test_the_zone_facet_never_offers_a_draft_zone(client, demo):
     assert not offered & {"miit-changsha", "miit-nanjing", "miit-wuhan"}
 
 
+def facet_values(response, name: str) -> list[str]:
+    return re.findall(rf'name="{name}" value="([^"]+)"', response.text)
+
+
+def test_a_facet_of_many_choices_lists_the_forty_with_most_results_and_every_selected_one(
+    client,
+):
+    # The documents about one zone, from 45 authorities: the first with 3 documents, the next
+    # with 2, the rest with one each.
+    zone = ZoneFactory(slug="port-zone")
+    authorities = [
+        AuthorityFactory(slug=f"office-{number:02d}", name_en=f"Office {number:02d}")
+        for number in range(45)
+    ]
+    for number, authority in enumerate(authorities):
+        PolicyDocumentFactory.create_batch(
+            max(3 - number, 1), authorities=[authority], zones=[zone]
+        )
+
+    page = client.get("/policies/?zone=port-zone")
+    selected = client.get("/policies/?zone=port-zone&authority=office-44")
+
+    offered = facet_values(page, "authority")
+    assert offered[:2] == ["office-00", "office-01"]
+    assert len(offered) == 40
+    assert "office-44" not in offered
+    assert "5 more choices with fewer results" in page.text
+    # A choice made from past the forty stays on the form, checked, so it can be undone.
+    assert facet_values(selected, "authority")[-1] == "office-44"
+    assert 'value="office-44" id="f-authority-office-44" checked' in selected.text
+    assert "4 more choices with fewer results" in selected.text
+
+
 def test_pagination_keeps_the_filters(client):
     authority = AuthorityFactory(slug="port-authority")
     PolicyDocumentFactory.create_batch(25, authorities=[authority])
