@@ -2,9 +2,12 @@
 
 A set is a list of paths, each drawn from what the dataset holds (its published slugs, its
 reference tables, the vocabulary its text was written from), with a fixed seed, so two runs
-against the same dataset request the same addresses in the same order. wrk walks the list
-(``bench/report.lua``): every request is a different address, as when a search engine crawls the
-register or readers combine filters and type their own words.
+against the same dataset request the same addresses in the same order. Every random draw takes
+the same share of the seed's sequence whatever the dataset holds, so the sets of two datasets
+have the same shapes (which filters, how many values, which page, which language, one or two
+words) and differ only in the values: their queries per request compare like for like. wrk
+walks the list (``bench/report.lua``): every request is a different address, as when a search
+engine crawls the register or readers combine filters and type their own words.
 
 - ``document``: document pages, both languages;
 - ``zone``: zone pages, both languages;
@@ -96,8 +99,18 @@ def read_catalogue(cursor) -> Catalogue:
     return Catalogue(**values, years=(first, last))
 
 
+def _one(rng: random.Random, values):
+    """One of ``values``, from one draw whatever their number (``rng.choice`` draws more for
+    some lengths than for others, and so would shift every later draw between datasets)."""
+    return values[int(rng.random() * len(values))]
+
+
+def _between(rng: random.Random, low: int, high: int) -> int:
+    return low + int(rng.random() * (high - low + 1))
+
+
 def _language(rng: random.Random) -> str:
-    return rng.choice(LANGUAGE_PREFIXES)
+    return _one(rng, LANGUAGE_PREFIXES)
 
 
 def _path(base: str, params: list[tuple[str, object]]) -> str:
@@ -107,25 +120,37 @@ def _path(base: str, params: list[tuple[str, object]]) -> str:
 def _page(rng: random.Random, total: int) -> list[tuple[str, object]]:
     """A page past the first now and then, only where it exists (an unfiltered list)."""
     last = min(MAX_PAGE, total // PAGE_SIZE)
-    if last >= 2 and rng.random() < 0.4:
-        return [("page", rng.randint(2, last))]
+    paged, place = rng.random() < 0.4, rng.random()
+    if paged and last >= 2:
+        return [("page", 2 + int(place * (last - 1)))]
     return []
 
 
 def _pick(rng: random.Random, values: list, most: int = 2) -> list:
-    if not values:
-        return []
-    return rng.sample(values, min(len(values), rng.randint(1, most)))
+    """One to ``most`` different values, from ``most`` + 1 draws whatever their number."""
+    wanted = _between(rng, 1, most)
+    places = [rng.random() for _ in range(most)][:wanted]
+    picked = []
+    for place in places:
+        index = int(place * len(values)) if values else 0
+        # A value drawn twice gives way to the next one not yet picked.
+        for step in range(len(values)):
+            value = values[(index + step) % len(values)]
+            if value not in picked:
+                picked.append(value)
+                break
+    return picked
 
 
 def _date_range(rng: random.Random, catalogue: Catalogue) -> list[tuple[str, object]]:
     first, last = catalogue.years
-    start = rng.randint(first, last)
+    start = _between(rng, first, last)
+    after, before, end = rng.random() < 0.7, rng.random() < 0.7, _between(rng, start, last)
     params = []
-    if rng.random() < 0.7:
+    if after:
         params.append(("issued_after", f"{start}-01-01"))
-    if rng.random() < 0.7:
-        params.append(("issued_before", f"{rng.randint(start, last)}-12-31"))
+    if before:
+        params.append(("issued_before", f"{end}-12-31"))
     return params
 
 
@@ -169,16 +194,16 @@ def list_params(rng: random.Random, catalogue: Catalogue, policies: bool, paged_
     else:
         params = _page(rng, paged_total)
     if rng.random() < 0.3:
-        params.append(("ordering", rng.choice(orderings)))
+        params.append(("ordering", _one(rng, orderings)))
     return params
 
 
 def draw_document(rng: random.Random, catalogue: Catalogue) -> str:
-    return f"{_language(rng)}/policies/{rng.choice(catalogue.documents)}/"
+    return f"{_language(rng)}/policies/{_one(rng, catalogue.documents)}/"
 
 
 def draw_zone(rng: random.Random, catalogue: Catalogue) -> str:
-    return f"{_language(rng)}/zones/{rng.choice(catalogue.zones)}/"
+    return f"{_language(rng)}/zones/{_one(rng, catalogue.zones)}/"
 
 
 def draw_list(rng: random.Random, catalogue: Catalogue) -> str:
@@ -195,22 +220,26 @@ def search_words(rng: random.Random, catalogue: Catalogue) -> str:
     rare = (
         (RARE_WORDS_ZH + catalogue.cities_zh) if chinese else (RARE_WORDS_EN + catalogue.cities_en)
     )
-    words = [rng.choice(common if rng.random() < 0.5 else rare)]
+    words = [_one(rng, common if rng.random() < 0.5 else rare)]
+    second = _one(rng, common if rng.random() < 0.5 else rare)
     if rng.random() < 0.4:
-        words.append(rng.choice(common if rng.random() < 0.5 else rare))
+        words.append(second)
     return " ".join(words)
 
 
 def draw_search(rng: random.Random, catalogue: Catalogue) -> str:
-    base = rng.choice(("/policies/", "/zones/", "/search/"))
+    base = _one(rng, ("/policies/", "/zones/", "/search/"))
     return f"{_language(rng)}{base}?q={quote(search_words(rng, catalogue))}"
 
 
 def draw_api(rng: random.Random, catalogue: Catalogue) -> str:
     policies = rng.random() < 0.7
     resource = "policies" if policies else "zones"
-    if rng.random() < 0.5:
-        slug = rng.choice(catalogue.documents if policies else catalogue.zones)
+    record, slug = (
+        rng.random() < 0.5,
+        _one(rng, catalogue.documents if policies else catalogue.zones),
+    )
+    if record:
         return f"/api/v1/{resource}/{slug}/"
     total = len(catalogue.documents) if policies else len(catalogue.zones)
     return _path(f"/api/v1/{resource}/", list_params(rng, catalogue, policies, total))

@@ -211,6 +211,43 @@ def test_a_set_is_the_same_for_the_same_seed_and_another_for_another(name):
     assert len(set(first)) > 60, "a long tail repeats few addresses"
 
 
+LARGER_CATALOGUE = Catalogue(
+    documents=[f"document-{n}" for n in range(5000)],
+    zones=[f"zone-{n}" for n in range(400)],
+    authorities=[f"authority-{n}" for n in range(44)],
+    focus_areas=[f"area-{n}" for n in range(55)],
+    programs=[f"program-{n}" for n in range(33)],
+    provinces=[f"province-{n}" for n in range(31)],
+    regions=["north", "east", "south", "west"],
+    batches=list(range(1, 8)),
+    years=(2010, 2026),
+    cities_en=["Hefei", "Wuhan", "Xi'an"],
+    cities_zh=["合肥", "武汉", "西安"],
+)
+
+
+def shape(path: str) -> tuple:
+    """What a path asks for, without the values: the page and its parameters' names; for a
+    search, the number of words and whether they are Chinese; for a record, which kind."""
+    base, _, query = path.partition("?")
+    parameters = parse_qsl(query)
+    if base.rstrip("/").rsplit("/", 1)[-1] not in ("policies", "zones", "search"):
+        base = base.rstrip("/").rsplit("/", 1)[0]  # a record: its kind, not its slug
+    words = unquote(dict(parameters).get("q", ""))
+    chinese = bool(re.search(r"[\u4e00-\u9fff]", words))
+    return base, tuple(name for name, _ in parameters), len(words.split()), chinese
+
+
+@pytest.mark.parametrize("name", SETS)
+def test_the_sets_of_a_small_and_a_large_dataset_ask_the_same_things_of_different_records(name):
+    small = draw_set(name, CATALOGUE, 300, seed=2021)
+    large = draw_set(name, LARGER_CATALOGUE, 300, seed=2021)
+
+    assert [shape(path) for path in small] == [shape(path) for path in large]
+    # The records, the filter values and the city names searched for are each dataset's own.
+    assert sum(a != b for a, b in zip(small, large, strict=True)) > 100
+
+
 @pytest.mark.parametrize("name", SETS)
 def test_every_page_set_reaches_both_languages(name):
     paths = draw_set(name, CATALOGUE, 200, seed=2021)
