@@ -204,9 +204,19 @@ def router_warnings():
 
     handler = Collect(logging.WARNING)
     router_logger = logging.getLogger(db_router.__name__)
+    # Logging is process-wide: whatever an earlier test or library did to it (a logger
+    # disabled by a logging configuration, a level raised, logging.disable), the router's
+    # warnings reach this handler, and the state is put back afterwards.
+    saved = (router_logger.disabled, router_logger.level, logging.root.manager.disable)
+    router_logger.disabled = False
+    router_logger.setLevel(logging.WARNING)
+    logging.disable(logging.NOTSET)
     router_logger.addHandler(handler)
     yield messages
     router_logger.removeHandler(handler)
+    router_logger.disabled, _level, disabled_below = saved
+    router_logger.setLevel(_level)
+    logging.disable(disabled_below)
 
 
 @pytest.mark.parametrize("path", ["/zones/harbour/", "/api/v1/zones/harbour/"])
