@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from core.dates import PartialDate
+from core.inline import Inline, inline
 from core.models import (
     PinyinSorted,
     Publishable,
@@ -76,31 +77,52 @@ class PolicyDocumentQuerySet(PublishableQuerySet):
         )
 
     def for_detail(self):
-        return (
-            self.defer("search_vector", *(f"superseded_by__{name}" for name in LISTING_DEFERRED))
-            .select_related("superseded_by", "batch__program")
-            .prefetch_related(
-                Prefetch("authorities", queryset=Authority.objects.order_by("name_en")),
-                Prefetch("focus_areas", queryset=FocusArea.objects.order_by("name_en")),
-                Prefetch("programs", queryset=Program.objects.published()),
-                Prefetch("zones", queryset=Zone.objects.published().select_related("program")),
-                Prefetch("principles", queryset=Principle.objects.order_by("position")),
-                Prefetch(
-                    "directives",
-                    queryset=Directive.objects.published()
-                    .select_related("zone__program")
-                    .prefetch_related("focus_areas")
-                    .order_by("position"),
-                ),
-                Prefetch(
-                    "supersedes",
-                    queryset=PolicyDocument.objects.published()
-                    .defer(*LISTING_DEFERRED)
-                    .order_by("issued_on"),
-                ),
-                Prefetch("attachments", queryset=Attachment.objects.order_by("kind", "pk")),
-                "sources",
-            )
+        """The document with everything its page lists, read in one query (``core.inline``)."""
+        names = ("slug", "name", "name_en", "name_zh_hans")
+        return inline(
+            self.defer(
+                "search_vector", *(f"superseded_by__{name}" for name in LISTING_DEFERRED)
+            ).select_related("superseded_by", "batch__program"),
+            Inline("authorities", Authority.objects.order_by("name_en"), names),
+            Inline("focus_areas", FocusArea.objects.order_by("name_en"), names),
+            Inline("programs", Program.objects.published(), names),
+            Inline(
+                "zones",
+                Zone.objects.published(),
+                names,
+                related={
+                    "program": (
+                        "slug",
+                        *names[1:],
+                        "short_name",
+                        "short_name_en",
+                        "short_name_zh_hans",
+                    )
+                },
+            ),
+            Inline(
+                "principles",
+                Principle.objects.order_by("position"),
+                ("position", "text", "text_en", "text_zh_hans"),
+            ),
+            Inline(
+                "directives",
+                Directive.objects.published().order_by("position"),
+                ("position", "text", "text_en", "text_zh_hans"),
+                related={"zone": names},
+                inlines=[Inline("focus_areas", FocusArea.objects.order_by("name_en"), names)],
+            ),
+            Inline(
+                "supersedes",
+                PolicyDocument.objects.published().order_by("issued_on"),
+                ("slug", "title", "title_en", "title_zh_hans", "issued_on", "issued_on_precision"),
+            ),
+            Inline(
+                "attachments",
+                Attachment.objects.order_by("kind", "pk"),
+                ("kind", "language", "title", "title_en", "title_zh_hans", "size"),
+            ),
+            Inline("sources", Source.objects.all(), ("slug", "title", "url", "note")),
         )
 
 

@@ -199,13 +199,13 @@ class PolicyDetailView(AsOfMixin, DetailView):
     """One document. Subclassed by the admin's preview, which widens ``get_queryset``."""
 
     model = PolicyDocument
+    # Built once: Django clones it for each request (``get_queryset``), and building the
+    # query with its inlined lists costs more than running it.
+    queryset = PolicyDocument.objects.published().for_detail()
     template_name = "policies/policy_detail.html"
     context_object_name = "document"
     # A past version, and the page of the document's relations.
     query_parameters = ("as_of", "page")
-
-    def get_queryset(self):
-        return PolicyDocument.objects.published().for_detail()
 
     def relation_queryset(self):
         """The relations the page may show: both ends public (the preview widens it)."""
