@@ -5,10 +5,12 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Prefetch, Q
+from django.db.models.functions import Upper
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from core.dates import PartialDate
+from core.inline import Inline, inline
 from core.models import (
     PinyinSorted,
     Publishable,
@@ -231,6 +233,18 @@ class ZoneQuerySet(PublishableQuerySet):
             Prefetch("focus_areas", queryset=FocusArea.objects.order_by("name_en"))
         )
 
+    def for_detail(self):
+        """The zone with the lists its page shows, read in one query (``core.inline``)."""
+        return inline(
+            self.select_related("program", "batch", "province__region"),
+            Inline(
+                "focus_areas",
+                FocusArea.objects.order_by("name_en"),
+                ("slug", "name", "name_en", "name_zh_hans"),
+            ),
+            Inline("sources", Source.objects.order_by("title"), ("slug", "title", "url", "note")),
+        )
+
 
 class Zone(Publishable, SearchIndexed, PinyinSorted):
     """One designated area in one program."""
@@ -308,6 +322,8 @@ class Zone(Publishable, SearchIndexed, PinyinSorted):
         indexes = [
             GinIndex(fields=["search_vector"], name="zone_search_gin"),
             models.Index(fields=["program", "status"], name="zone_program_status"),
+            # A zone's page names the zones of other programs in the same city (``iexact``).
+            models.Index(Upper("city_en"), name="zone_city_en_upper"),
             # As document_go_live: the data version and the next scheduled change read it.
             models.Index(
                 fields=["go_live_at"], condition=Q(go_live_at__isnull=False), name="zone_go_live"

@@ -50,16 +50,11 @@ class ZoneDetailView(AsOfMixin, DetailView):
     """One zone. Subclassed by the admin's preview, which widens ``get_queryset``."""
 
     model = Zone
+    # Built once and cloned for each request, as the document page's.
+    queryset = Zone.objects.published().for_detail()
     template_name = "zones/zone_detail.html"
     context_object_name = "zone"
     query_parameters = ("as_of",)
-
-    def get_queryset(self):
-        return (
-            Zone.objects.published()
-            .for_listing()
-            .prefetch_related(Prefetch("sources", queryset=Source.objects.order_by("title")))
-        )
 
     def get_context_data(self, **kwargs):
         zone = self.object

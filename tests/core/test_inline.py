@@ -18,6 +18,7 @@ from tests.factories import (
     SourceFactory,
     ZoneFactory,
 )
+from zones.models import Zone
 
 pytestmark = pytest.mark.django_db
 
@@ -83,3 +84,21 @@ def test_the_lists_read_with_the_document_speak_the_reader_s_language(document):
     # Sorted by their English names, as on the English page.
     assert names == ["科学技术部", "国务院"]
     assert zones == ["港口"]
+
+
+def test_a_zone_read_for_its_page_brings_its_focus_areas_and_sources_in_one_query(
+    django_assert_num_queries,
+):
+    zone = ZoneFactory(slug="harbour")
+    zone.focus_areas.set([FocusAreaFactory(name_en="Robots"), FocusAreaFactory(name_en="Chips")])
+    zone.sources.set([SourceFactory(title="Notice"), SourceFactory(title="Gazette")])
+
+    with django_assert_num_queries(1):
+        read = Zone.objects.published().for_detail().get(slug="harbour")
+        areas = [area.name for area in read.focus_areas.all()]
+        sources = [source.title for source in read.sources.all()]
+        program = read.program.name
+
+    assert areas == ["Chips", "Robots"]
+    assert sources == ["Gazette", "Notice"]
+    assert program == zone.program.name

@@ -22,10 +22,11 @@ PAGES = [
     ("/zones/?view=map&program=most&region=yangtze-river-delta", 10),
     ("/zones/?program=miit&focus_area=smart-finance&q=manufacturing&page=1", 11),
     ("/zones/?batch=1&batch=2&province=guangdong&ordering=-approved_on", 11),
-    # Counts of the zone's directives and documents (2): the page lists the latest of each;
-    # and its published versions (1), for the versions list and "cite as".
-    ("/zones/miit-beijing/", 12),
-    ("/zh-hans/zones/most-chengdu/", 11),
+    # The zone with its focus areas and sources (1); counts of its directives and documents
+    # (2): the page lists the latest of each; and its published versions (1), for the
+    # versions list and "cite as".
+    ("/zones/miit-beijing/", 10),
+    ("/zh-hans/zones/most-chengdu/", 9),
     # The document lists count the zone facet by id and then read those zones' labels.
     ("/policies/", 11),
     ("/policies/?q=winter+olympics&zone=miit-beijing&focus_area=smart-city", 14),
