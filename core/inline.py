@@ -31,15 +31,25 @@ PREFIX = "_inline_"
 class Inline:
     """One to-many relation of a model: which related records (a filtered and ordered
     ``queryset``), which of their ``fields``, the records they point to (``related``: a
-    foreign key's name and its fields) and their own inlined relations (``inlines``)."""
+    foreign key's name and its fields) and their own inlined relations (``inlines``).
 
-    def __init__(self, relation, queryset, fields, related=None, inlines=()):
+    With ``limit``, only the first records are read, into a list named ``to_attr`` (as
+    ``Prefetch(to_attr=…)`` does): the relation's own cache only ever holds all of them."""
+
+    def __init__(
+        self, relation, queryset, fields, related=None, inlines=(), limit=None, to_attr=None
+    ):
+        if limit is not None and to_attr is None:
+            raise ValueError("A limited inline needs a to_attr for its records.")
         self.relation = relation
         self.queryset = queryset
         self.model = queryset.model
         self.fields = ("pk", *fields)
         self.related = related or {}
         self.inlines = inlines
+        self.limit = limit
+        self.to_attr = to_attr
+        self.alias = PREFIX + (to_attr or relation)
 
     def expression(self, model):
         """The JSON array of the related records of each row of ``model``."""
@@ -48,20 +58,23 @@ class Inline:
         if hasattr(rows, "rewrite"):
             # django-modeltranslation's querysets would add every field to ``values()``.
             rows = rows.rewrite(False)
-        return ArraySubquery(rows.values(row=self.row_object()))
+        return ArraySubquery(rows.values(row=self.row_object())[: self.limit])
 
     def row_object(self):
         columns = {name: name for name in self.fields}
         for name, fields in self.related.items():
             columns[name] = JSONRow(**{field: f"{name}__{field}" for field in ("pk", *fields)})
         for inline in self.inlines:
-            columns[PREFIX + inline.relation] = inline.expression(self.model)
+            columns[inline.alias] = inline.expression(self.model)
         return JSONRow(**columns)
 
     def install(self, instance, rows, db: str) -> None:
         """Build the related records of ``instance`` from their JSON ``rows``, read from the
         database ``db``, and cache them as ``prefetch_related`` does."""
         records = [self.build(row, db) for row in rows or ()]
+        if self.to_attr:
+            setattr(instance, self.to_attr, records)
+            return
         manager = getattr(instance, self.relation)
         queryset = manager.get_queryset()
         queryset._result_cache = records
@@ -79,7 +92,7 @@ class Inline:
             value = None if target["pk"] is None else from_json(model, target, fields, db)
             field.set_cached_value(record, value)
         for inline in self.inlines:
-            inline.install(record, row[PREFIX + inline.relation], db)
+            inline.install(record, row[inline.alias], db)
         return record
 
 
@@ -145,16 +158,14 @@ class InlineIterable(ModelIterable):
         inlines, db = self.queryset.query.inlines, self.queryset.db
         for instance in super().__iter__():
             for inline in inlines:
-                inline.install(instance, instance.__dict__.pop(PREFIX + inline.relation), db)
+                inline.install(instance, instance.__dict__.pop(inline.alias), db)
             yield instance
 
 
 def inline(queryset, *inlines):
     """``queryset`` reading ``inlines`` with each of its records."""
     model = queryset.model
-    queryset = queryset.annotate(
-        **{PREFIX + each.relation: each.expression(model) for each in inlines}
-    )
+    queryset = queryset.annotate(**{each.alias: each.expression(model) for each in inlines})
     queryset.query.inlines = (*getattr(queryset.query, "inlines", ()), *inlines)
     queryset._iterable_class = InlineIterable
     return queryset

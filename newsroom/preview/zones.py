@@ -1,7 +1,8 @@
 """Previews of zones and programs for staff (see ``newsroom.preview.base``)."""
 
+from core.inline import inline
 from newsroom.preview.base import PreviewMixin
-from public.views.zones import ProgramDetailView, ZoneDetailView
+from public.views.zones import ProgramDetailView, ZoneDetailView, latest_on_zone_page
 from zones.models import Program, Zone
 
 
@@ -9,7 +10,8 @@ class ZonePreviewView(PreviewMixin, ZoneDetailView):
     preview_model = Zone
 
     def get_queryset(self):
-        return Zone.objects.visible_to(self.request.user).for_listing()
+        zones = Zone.objects.visible_to(self.request.user).for_listing()
+        return inline(zones, *latest_on_zone_page())
 
 
 class ProgramPreviewView(PreviewMixin, ProgramDetailView):

@@ -5,8 +5,9 @@ from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView
 
 from core.charts import PALETTE
+from core.inline import Inline, inline
 from core.models import Source
-from policies.models import LISTING_DEFERRED
+from policies.models import Directive, PolicyDocument
 from public.views.pages import FilteredListView, by_name
 from public.views.versions import AsOfMixin
 from zones.filters import ZoneFilter
@@ -46,32 +47,54 @@ class ZoneListView(FilteredListView):
         return context
 
 
+# How many directives and documents a zone's page lists before "and N more".
+LATEST_ON_ZONE_PAGE = 20
+
+
+def latest_on_zone_page() -> list[Inline]:
+    """A zone's latest directives and documents, newest first (undated ones first), read
+    with the zone: a zone may be named in thousands of documents."""
+    names = ("slug", "name", "name_en", "name_zh_hans")
+    document_fields = ("slug", "title", "title_en", "title_zh_hans", "doc_number")
+    document_fields += ("issued_on", "issued_on_precision")
+    return [
+        Inline(
+            "directives",
+            Directive.objects.published().order_by(
+                F("document__issued_on").desc(nulls_first=True), "-document__slug"
+            ),
+            ("text", "text_en", "text_zh_hans"),
+            related={"document": document_fields, "zone": ("slug",)},
+            inlines=[Inline("focus_areas", FocusArea.objects.order_by("name_en"), names)],
+            limit=LATEST_ON_ZONE_PAGE,
+            to_attr="latest_directives",
+        ),
+        Inline(
+            "documents",
+            PolicyDocument.objects.published().order_by(
+                F("issued_on").desc(nulls_first=True), "-slug"
+            ),
+            document_fields,
+            limit=LATEST_ON_ZONE_PAGE,
+            to_attr="latest_documents",
+        ),
+    ]
+
+
 class ZoneDetailView(AsOfMixin, DetailView):
     """One zone. Subclassed by the admin's preview, which widens ``get_queryset``."""
 
     model = Zone
     # Built once and cloned for each request, as the document page's.
-    queryset = Zone.objects.published().for_detail()
+    queryset = inline(Zone.objects.published().for_detail(), *latest_on_zone_page())
     template_name = "zones/zone_detail.html"
     context_object_name = "zone"
     query_parameters = ("as_of",)
 
     def get_context_data(self, **kwargs):
         zone = self.object
-        # A zone may be named in thousands of documents: the page shows the latest few, in
-        # date order, with how many more there are and a link to all of them.
-        directives = zone.directives.published()
-        directive_count = directives.count()
-        directives = latest_in_date_order(
-            directives.select_related("document")
-            .defer("search_vector", *(f"document__{name}" for name in LISTING_DEFERRED))
-            .prefetch_related("focus_areas"),
-            "document__issued_on",
-            "document__slug",
-        )
-        documents = zone.documents.published()
-        document_count = documents.count()
-        documents = latest_in_date_order(documents.for_listing(), "issued_on", "slug")
+        # Read newest first with the zone; listed oldest first.
+        directives, documents = zone.latest_directives[::-1], zone.latest_documents[::-1]
         shared = zones_sharing_focus_areas(zone, [area.pk for area in zone.focus_areas.all()])
         namesakes = []
         if zone.city_en:
@@ -86,9 +109,9 @@ class ZoneDetailView(AsOfMixin, DetailView):
         shared = [other for other in shared if other not in namesakes]
         return super().get_context_data(
             directives=directives,
-            more_directives=directive_count - len(directives),
+            more_directives=zone.directives.published().count() - len(directives),
             documents=documents,
-            more_documents=document_count - len(documents),
+            more_documents=zone.documents.published().count() - len(documents),
             namesakes=namesakes,
             related_zones=shared,
             zones_geojson=zones_geojson([zone]),
@@ -120,17 +143,6 @@ def zones_sharing_focus_areas(zone, focus_area_ids: list[int], count: int = 6):
         .select_related("program")
         .order_by(*order)
     )
-
-
-# How many directives and documents a zone's page lists before "and N more".
-LATEST_ON_ZONE_PAGE = 20
-
-
-def latest_in_date_order(queryset, date_field: str, tiebreak: str) -> list:
-    """The latest ``LATEST_ON_ZONE_PAGE`` records, oldest first (undated ones last), as the
-    whole list would show them."""
-    newest_first = queryset.order_by(F(date_field).desc(nulls_first=True), f"-{tiebreak}")
-    return list(newest_first[:LATEST_ON_ZONE_PAGE])[::-1]
 
 
 def counts_by_focus_area(queryset) -> dict[int, int]:

@@ -1,5 +1,5 @@
-"""A document read for its page brings every list the page shows in its own query, filtered
-and ordered as the page needs them, in the reader's language."""
+"""A document or a zone read for its page brings the lists the page shows in its own query,
+filtered and ordered as the page needs them, in the reader's language."""
 
 import datetime
 
@@ -8,6 +8,7 @@ from django.utils import translation
 
 from core.models import Status
 from policies.models import PolicyDocument, Validity
+from public.views.zones import ZoneDetailView
 from tests.factories import (
     AuthorityFactory,
     DirectiveFactory,
@@ -102,3 +103,18 @@ def test_a_zone_read_for_its_page_brings_its_focus_areas_and_sources_in_one_quer
     assert areas == ["Chips", "Robots"]
     assert sources == ["Gazette", "Notice"]
     assert program == zone.program.name
+
+
+def test_a_zone_read_for_its_page_brings_its_latest_documents_and_leaves_the_rest_unread():
+    zone = ZoneFactory(slug="harbour")
+    for day in range(1, 26):
+        PolicyDocumentFactory(slug=f"notice-{day}", issued_on=datetime.date(2024, 1, day))
+    zone.documents.set(PolicyDocument.objects.all())
+
+    read = ZoneDetailView.queryset.get(slug="harbour")
+
+    assert [document.slug for document in read.latest_documents] == [
+        f"notice-{day}" for day in range(25, 5, -1)
+    ]
+    # The relation itself is not cut to the latest twenty.
+    assert read.documents.count() == 25

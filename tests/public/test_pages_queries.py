@@ -22,11 +22,11 @@ PAGES = [
     ("/zones/?view=map&program=most&region=yangtze-river-delta", 10),
     ("/zones/?program=miit&focus_area=smart-finance&q=manufacturing&page=1", 11),
     ("/zones/?batch=1&batch=2&province=guangdong&ordering=-approved_on", 11),
-    # The zone with its focus areas and sources (1); counts of its directives and documents
-    # (2): the page lists the latest of each; and its published versions (1), for the
-    # versions list and "cite as".
-    ("/zones/miit-beijing/", 10),
-    ("/zh-hans/zones/most-chengdu/", 9),
+    # The zone with its focus areas, sources and latest directives and documents (1), the
+    # counts of its directives and documents (2), the zones sharing its focus areas and its
+    # city (2), and its published versions (1), for the versions list and "cite as".
+    ("/zones/miit-beijing/", 6),
+    ("/zh-hans/zones/most-chengdu/", 6),
     # The document lists count the zone facet by id and then read those zones' labels.
     ("/policies/", 11),
     ("/policies/?q=winter+olympics&zone=miit-beijing&focus_area=smart-city", 14),
