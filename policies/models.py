@@ -79,6 +79,7 @@ class PolicyDocumentQuerySet(PublishableQuerySet):
     def for_detail(self):
         """The document with everything its page lists, read in one query (``core.inline``)."""
         names = ("slug", "name", "name_en", "name_zh_hans")
+        program_names = (*names, "short_name", "short_name_en", "short_name_zh_hans")
         return inline(
             self.defer(
                 "search_vector", *(f"superseded_by__{name}" for name in LISTING_DEFERRED)
@@ -90,15 +91,7 @@ class PolicyDocumentQuerySet(PublishableQuerySet):
                 "zones",
                 Zone.objects.published(),
                 names,
-                related={
-                    "program": (
-                        "slug",
-                        *names[1:],
-                        "short_name",
-                        "short_name_en",
-                        "short_name_zh_hans",
-                    )
-                },
+                related={"program": program_names},
             ),
             Inline(
                 "principles",
