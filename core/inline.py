@@ -28,13 +28,43 @@ from django.db.models.query import ModelIterable
 PREFIX = "_inline_"
 
 
+class Joined:
+    """A record a foreign key points to, read with the row that points to it: its ``fields``
+    and, by the names of its own foreign keys, the records they point to (``related``, each a
+    tuple of fields or a ``Joined``)."""
+
+    def __init__(self, fields, related=None):
+        self.fields = ("pk", *fields)
+        self.related = {
+            name: spec if isinstance(spec, Joined) else Joined(spec)
+            for name, spec in (related or {}).items()
+        }
+
+    def columns(self, prefix: str = "") -> dict:
+        """The JSON row's columns, each a lookup from the row's own model."""
+        columns = {name: prefix + name for name in self.fields}
+        for name, spec in self.related.items():
+            columns[name] = JSONRow(**spec.columns(f"{prefix}{name}__"))
+        return columns
+
+    def build(self, model, row: dict, db: str):
+        record = from_json(model, row, self.fields, db)
+        for name, spec in self.related.items():
+            field = model._meta.get_field(name)
+            target = row[name]
+            value = None if target["pk"] is None else spec.build(field.related_model, target, db)
+            field.set_cached_value(record, value)
+        return record
+
+
 class Inline:
     """One to-many relation of a model: which related records (a filtered and ordered
-    ``queryset``), which of their ``fields``, the records they point to (``related``: a
-    foreign key's name and its fields) and their own inlined relations (``inlines``).
+    ``queryset``), which of their ``fields``, the records they point to (``related``, as
+    :class:`Joined` takes it) and their own inlined relations (``inlines``).
 
     With ``limit``, only the first records are read, into a list named ``to_attr`` (as
-    ``Prefetch(to_attr=…)`` does): the relation's own cache only ever holds all of them."""
+    ``Prefetch(to_attr=…)`` does): the relation's own cache only ever holds all of them.
+    Each record of a reverse foreign key knows its parent, as after ``prefetch_related``."""
 
     def __init__(
         self, relation, queryset, fields, related=None, inlines=(), limit=None, to_attr=None
@@ -44,34 +74,36 @@ class Inline:
         self.relation = relation
         self.queryset = queryset
         self.model = queryset.model
-        self.fields = ("pk", *fields)
-        self.related = related or {}
+        self.row = Joined(fields, related)
         self.inlines = inlines
         self.limit = limit
         self.to_attr = to_attr
         self.alias = PREFIX + (to_attr or relation)
+        self.expressions = {}
 
     def expression(self, model):
-        """The JSON array of the related records of each row of ``model``."""
-        back = back_lookup(model, self.relation)
-        rows = self.queryset.filter(**{back: OuterRef("pk")})
-        if hasattr(rows, "rewrite"):
-            # django-modeltranslation's querysets would add every field to ``values()``.
-            rows = rows.rewrite(False)
-        return ArraySubquery(rows.values(row=self.row_object())[: self.limit])
-
-    def row_object(self):
-        columns = {name: name for name in self.fields}
-        for name, fields in self.related.items():
-            columns[name] = JSONRow(**{field: f"{name}__{field}" for field in ("pk", *fields)})
-        for inline in self.inlines:
-            columns[inline.alias] = inline.expression(self.model)
-        return JSONRow(**columns)
+        """The JSON array of the related records of each row of ``model``, built once."""
+        if model not in self.expressions:
+            back = back_lookup(model, self.relation)
+            rows = self.queryset.filter(**{back: OuterRef("pk")})
+            if hasattr(rows, "rewrite"):
+                # django-modeltranslation's querysets would add every field to ``values()``.
+                rows = rows.rewrite(False)
+            columns = self.row.columns()
+            for inline in self.inlines:
+                columns[inline.alias] = inline.expression(self.model)
+            rows = rows.values(row=JSONRow(**columns))[: self.limit]
+            self.expressions[model] = ArraySubquery(rows)
+        return self.expressions[model]
 
     def install(self, instance, rows, db: str) -> None:
         """Build the related records of ``instance`` from their JSON ``rows``, read from the
         database ``db``, and cache them as ``prefetch_related`` does."""
         records = [self.build(row, db) for row in rows or ()]
+        relation = instance._meta.get_field(self.relation)
+        if relation.one_to_many:
+            for record in records:
+                relation.field.set_cached_value(record, instance)
         if self.to_attr:
             setattr(instance, self.to_attr, records)
             return
@@ -84,13 +116,7 @@ class Inline:
         instance._prefetched_objects_cache[cache_name(manager)] = queryset
 
     def build(self, row, db: str):
-        record = from_json(self.model, row, self.fields, db)
-        for name, fields in self.related.items():
-            field = self.model._meta.get_field(name)
-            target = row[name]
-            model = field.related_model
-            value = None if target["pk"] is None else from_json(model, target, fields, db)
-            field.set_cached_value(record, value)
+        record = self.row.build(self.model, row, db)
         for inline in self.inlines:
             inline.install(record, row[inline.alias], db)
         return record

@@ -64,7 +64,7 @@ def latest_on_zone_page() -> list[Inline]:
                 F("document__issued_on").desc(nulls_first=True), "-document__slug"
             ),
             ("text", "text_en", "text_zh_hans"),
-            related={"document": document_fields, "zone": ("slug",)},
+            related={"document": document_fields},
             inlines=[Inline("focus_areas", FocusArea.objects.order_by("name_en"), names)],
             limit=LATEST_ON_ZONE_PAGE,
             to_attr="latest_directives",
