@@ -16,6 +16,10 @@ templates do not change::
 
 Each inline names the fields it reads, and only those are set: reading another field of the
 instance would cost a query, as it does for any deferred field.
+
+It is for reading one record: PostgreSQL builds the arrays of every row it reads, and a page of
+a list read with ``OFFSET`` reads the rows it skips (page 2,000 of the documents took four
+seconds), so lists keep ``prefetch_related``.
 """
 
 import re
