@@ -4,7 +4,7 @@
 lists (its authorities, zones, directives, …) costs ten queries, and Django spends more time
 building and running each one than PostgreSQL does answering it. An :class:`Inline` reads the
 same related records as a JSON array inside the record's own query (``ARRAY(SELECT
-json_build_object(…) …)``), builds them as model instances and puts them where
+jsonb_build_object(…) …)``), builds them as model instances and puts them where
 ``prefetch_related`` would have, so ``document.zones.all()`` reads no more queries and
 templates do not change::
 
